@@ -1,0 +1,134 @@
+"""The one record type that flows through bibx.
+
+A `Record` is shaped like a CSL-JSON item (the richest common bibliographic model), plus the arXiv
+facts CSL has no field for, plus where each fact came from and how sure the match is. Readers make
+records, sources return records, the resolver merges them, writers serialise them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+Status = Literal["input", "resolved", "ambiguous", "unresolved"]
+
+# CSL types bibx produces; readers map anything else onto the closest one.
+CSL_TYPES = {
+    "article",
+    "article-journal",
+    "paper-conference",
+    "chapter",
+    "book",
+    "report",
+    "thesis",
+}
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person (family/given) or a collective written as one `literal` ("Team GLM")."""
+
+    family: str | None = None
+    given: str | None = None
+    literal: str | None = None
+    suffix: str | None = None
+
+    @property
+    def is_literal(self) -> bool:
+        return self.literal is not None
+
+    def display(self) -> str:
+        if self.literal:
+            return self.literal
+        return " ".join(p for p in (self.given, self.family, self.suffix) if p)
+
+    def to_csl(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key in ("family", "given", "literal", "suffix"):
+            value = getattr(self, key)
+            if value:
+                out[key] = value
+        return out
+
+    @classmethod
+    def from_csl(cls, data: dict[str, Any]) -> Name:
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return str(value).strip() or None if value is not None else None
+
+        family, given, literal = text("family"), text("given"), text("literal")
+        if not family and not literal and given:
+            # A name with only a given part is a single-field name; keep it whole.
+            literal, given = given, None
+        return cls(family=family, given=given, literal=literal, suffix=text("suffix"))
+
+
+@dataclass
+class Record:
+    """A bibliographic item, CSL-shaped, with arXiv facts, provenance and match confidence."""
+
+    type: str = "article"
+    title: str | None = None
+    authors: list[Name] = field(default_factory=list)
+    issued: tuple[int, ...] | None = None  # (year,), (year, month) or (year, month, day)
+    container_title: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    publisher: str | None = None
+    doi: str | None = None  # bare, lower-case prefix kept as given: "10.18653/v1/..."
+    url: str | None = None
+    abstract: str | None = None
+    note: str | None = None
+    # arXiv
+    arxiv_id: str | None = None  # unversioned: "2410.11817", "hep-th/9901001"
+    arxiv_version: int | None = None
+    arxiv_class: str | None = None  # primary category
+    categories: list[str] = field(default_factory=list)
+    journal_ref: str | None = None
+    # bookkeeping
+    key: str | None = None  # citation key given by the input, kept by the BibTeX writer
+    origin: str | None = None  # "file:line" of the input entry this record came from
+    status: Status = "input"
+    confidence: float | None = None
+    reason: str | None = None  # why unresolved / ambiguous, or which signals decided
+    provenance: dict[str, str] = field(default_factory=dict)  # field name -> source
+
+    def copy(self, **changes: Any) -> Record:
+        return replace(self, **changes)
+
+    @property
+    def year(self) -> int | None:
+        return self.issued[0] if self.issued else None
+
+    @property
+    def arxiv_doi(self) -> str | None:
+        """arXiv's own DataCite DOI, which every arXiv paper has."""
+        return f"10.48550/arXiv.{self.arxiv_id}" if self.arxiv_id else None
+
+    @property
+    def best_doi(self) -> str | None:
+        """The publisher's DOI where there is one, else arXiv's."""
+        return self.doi or self.arxiv_doi
+
+    def label(self) -> str:
+        """How to name this entry to the user in messages."""
+        where = f"{self.origin}: " if self.origin else ""
+        what = self.title or self.arxiv_id or self.doi or self.key or "(empty entry)"
+        if len(what) > 80:
+            what = what[:77] + "..."
+        return f"{where}{what}"
+
+    def mark(self, source: str) -> Record:
+        """Record `source` as the origin of every filled data field not yet attributed."""
+        for name in DATA_FIELDS:
+            if getattr(self, name) not in (None, [], "") and name not in self.provenance:
+                self.provenance[name] = source
+        return self
+
+
+DATA_FIELDS = [
+    f.name
+    for f in fields(Record)
+    if f.name not in ("key", "origin", "status", "confidence", "reason", "provenance")
+]

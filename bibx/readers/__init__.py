@@ -1,0 +1,91 @@
+"""Readers: one module per input form, each with the same small interface.
+
+A reader module has `NAME`, `sniff(text) -> bool` (is this text in my form?) and
+`read(text, source) -> ReadResult`. `read_path` decodes a file, picks the reader (or takes the
+user's `--from`) and returns records plus the problems found, one line each, never raising for one
+bad entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from bibx.errors import InputError
+from bibx.model import Record
+
+
+@dataclass
+class ReadResult:
+    records: list[Record] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "file:line: ..." an entry was lost
+    warnings: list[str] = field(default_factory=list)  # "file:line: ..." kept, but note this
+
+
+def _readers() -> dict[str, ModuleType]:
+    from bibx.readers import bibtex, csljson, lines, listing
+
+    # Order matters for detection: the most specific forms first.
+    return {m.NAME: m for m in (csljson, bibtex, listing, lines)}
+
+
+def forms() -> list[str]:
+    return list(_readers())
+
+
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+def decode(data: bytes, source: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; binary is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not valid UTF-16 text ({exc.reason})", path=source) from None
+    else:
+        if b"\x00" in data[:8192]:
+            raise InputError("looks like a binary file, not text", path=source)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(
+                "not UTF-8 text (save the file as UTF-8)", path=source, line=line
+            ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def detect(text: str) -> str:
+    for name, module in _readers().items():
+        if module.sniff(text):
+            return name
+    return "lines"
+
+
+def read_text(text: str, source: str, form: str | None = None) -> ReadResult:
+    readers = _readers()
+    if form is not None and form not in readers:
+        raise InputError(f"unknown input form {form!r} (known: {', '.join(readers)})")
+    if not text.strip():
+        raise InputError("the file is empty", path=source)
+    module = readers[form or detect(text)]
+    return module.read(text, source)
+
+
+def read_path(path: str | Path, form: str | None = None) -> ReadResult:
+    """Read one input file (or `-` for standard input is handled by the CLI)."""
+    path = Path(path)
+    source = str(path)
+    try:
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise InputError(f"larger than {MAX_INPUT_BYTES // 2**20} MiB", path=source)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=source) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=source) from None
+    except PermissionError:
+        raise InputError("permission denied", path=source) from None
+    return read_text(decode(data, source), source, form)

@@ -1,0 +1,121 @@
+"""CSL-JSON: an array of items (or one item), as pandoc, Zotero and citeproc-js use it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bibx.ids import arxiv_id_from_doi, parse_arxiv, parse_doi
+from bibx.model import Name, Record
+from bibx.readers import ReadResult
+
+NAME = "csl-json"
+
+CSL_TYPE_ALIASES = {
+    "journal-article": "article-journal",
+    "proceedings-article": "paper-conference",
+    "posted-content": "article",
+    "book-chapter": "chapter",
+    "dissertation": "thesis",
+}
+
+
+def sniff(text: str) -> bool:
+    head = text.lstrip()[:1]
+    if head not in ("[", "{"):
+        return False
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    items = data if isinstance(data, list) else [data]
+    return all(isinstance(i, dict) for i in items)
+
+
+def _issued(value: Any) -> tuple[int, ...] | None:
+    if not isinstance(value, dict):
+        return None
+    parts = value.get("date-parts")
+    if not (isinstance(parts, list) and parts and isinstance(parts[0], list)):
+        return None
+    out: list[int] = []
+    for part in parts[0][:3]:
+        try:
+            out.append(int(part))
+        except (TypeError, ValueError):
+            break
+    return tuple(out) or None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list):  # Crossref's CSL puts some strings in arrays
+        value = value[0] if value else None
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def item_to_record(item: dict[str, Any], origin: str) -> Record:
+    ctype = str(item.get("type") or "article")
+    record = Record(
+        type=CSL_TYPE_ALIASES.get(ctype, ctype),
+        title=_text(item.get("title")),
+        authors=[Name.from_csl(a) for a in item.get("author") or [] if isinstance(a, dict)],
+        issued=_issued(item.get("issued")),
+        container_title=_text(item.get("container-title")),
+        volume=_text(item.get("volume")),
+        issue=_text(item.get("issue")),
+        page=_text(item.get("page")),
+        publisher=_text(item.get("publisher")),
+        url=_text(item.get("URL")),
+        abstract=_text(item.get("abstract")),
+        note=_text(item.get("note")),
+        key=_text(item.get("citation-key")) or _text(item.get("id")),
+        origin=origin,
+    )
+    doi = parse_doi(_text(item.get("DOI")) or "")
+    if doi:
+        arxiv = arxiv_id_from_doi(doi)
+        if arxiv:
+            record.arxiv_id = arxiv
+        else:
+            record.doi = doi
+    number = _text(item.get("number"))
+    if number and record.type == "article":
+        arxiv_number = parse_arxiv(number)
+        if arxiv_number:
+            record.arxiv_id, record.arxiv_version = arxiv_number
+    custom = item.get("custom")
+    if isinstance(custom, dict):
+        # what bibx itself wrote: keep the arXiv facts and the match confidence on a round trip
+        record.arxiv_id = record.arxiv_id or _text(custom.get("arxiv-id"))
+        record.arxiv_class = _text(custom.get("arxiv-class"))
+        record.journal_ref = _text(custom.get("arxiv-journal-ref"))
+        version = custom.get("arxiv-version")
+        record.arxiv_version = version if isinstance(version, int) else record.arxiv_version
+        confidence = custom.get("bibx-confidence")
+        if isinstance(confidence, int | float):
+            record.confidence = float(confidence)
+    return record.mark("input")
+
+
+def read(text: str, source: str) -> ReadResult:
+    result = ReadResult()
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        result.problems.append(f"{source}:{line or 1}: not valid JSON: {exc}")
+        return result
+    items = data if isinstance(data, list) else [data]
+    for index, item in enumerate(items, start=1):
+        origin = f"{source}#{index}"
+        if not isinstance(item, dict):
+            result.problems.append(f"{origin}: item is not a JSON object; skipped")
+            continue
+        try:
+            result.records.append(item_to_record(item, origin))
+        except Exception as exc:  # one odd item must never sink the file
+            result.problems.append(f"{origin}: skipped: {exc}")
+    return result

@@ -1,0 +1,194 @@
+"""arXiv's bulk metadata snapshot (JSON lines, gzipped or not) as a local, offline source.
+
+On first use the snapshot is loaded into a SQLite database with an FTS5 full-text index over
+titles and abstracts, kept in the cache dir and keyed by the snapshot's path, size and mtime, so
+later runs open it at once and a changed snapshot is re-indexed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from bibx.errors import SourceError
+from bibx.ids import issued_from_arxiv_id, parse_arxiv
+from bibx.model import Name, Record
+from bibx.paths import cache_dir
+from bibx.text import STOPWORDS, tex_to_text, words
+
+SCHEMA_VERSION = 1
+
+
+def _open(path: Path) -> Iterator[str]:
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    opener = gzip.open if gzipped else open
+    with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+        yield from handle
+
+
+def _names(data: dict[str, Any]) -> list[Name]:
+    parsed = data.get("authors_parsed")
+    if isinstance(parsed, list) and parsed:
+        out = []
+        for parts in parsed:
+            family, given, suffix = ([*parts, "", "", ""])[:3]
+            family, given = tex_to_text(family or ""), tex_to_text(given or "")
+            if not given and " " in family:
+                out.append(Name(literal=family))  # a collective: "Team GLM"
+            elif family or given:
+                out.append(Name(family=family or None, given=given or None, suffix=suffix or None))
+        return out
+    raw = data.get("authors") or ""
+    names = [n.strip() for n in raw.replace(" and ", ", ").split(",") if n.strip()]
+    out = []
+    for name in names:
+        given, _, family = tex_to_text(name).rpartition(" ")
+        out.append(Name(family=family, given=given or None))
+    return out
+
+
+def _issued(data: dict[str, Any], arxiv_id: str) -> tuple[int, ...] | None:
+    versions = data.get("versions")
+    if isinstance(versions, list) and versions and isinstance(versions[0], dict):
+        try:
+            created = parsedate_to_datetime(versions[0]["created"])
+            return (created.year, created.month, created.day)
+        except (KeyError, TypeError, ValueError):
+            pass
+    return issued_from_arxiv_id(arxiv_id)
+
+
+def to_record(data: dict[str, Any], source: str = "arxiv-snapshot") -> Record:
+    """One snapshot line (already parsed) as a Record."""
+    parsed = parse_arxiv(str(data["id"]))
+    arxiv_id = parsed[0] if parsed else str(data["id"])
+    categories = str(data.get("categories") or "").split()
+    versions = data.get("versions")
+    record = Record(
+        type="article",
+        title=tex_to_text(data.get("title") or "") or None,
+        authors=_names(data),
+        issued=_issued(data, arxiv_id),
+        abstract=tex_to_text(data.get("abstract") or "") or None,
+        doi=(str(data["doi"]).split()[0] if data.get("doi") else None),
+        arxiv_id=arxiv_id,
+        arxiv_version=len(versions) if isinstance(versions, list) and versions else None,
+        arxiv_class=categories[0] if categories else None,
+        categories=categories,
+        journal_ref=tex_to_text(data["journal-ref"]) if data.get("journal-ref") else None,
+        note=tex_to_text(data["comments"]) if data.get("comments") else None,
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        publisher="arXiv",
+    )
+    return record.mark(f"{source}:{arxiv_id}")
+
+
+class Snapshot:
+    """The snapshot at `path`, indexed on first use."""
+
+    name = "arxiv-snapshot"
+
+    def __init__(self, path: str | Path, cache: str | Path | None = None) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise SourceError(f"{self.path}: arXiv snapshot not found")
+        self.problems: list[str] = []
+        self.db = self._connect(cache_dir(cache))
+
+    def _index_path(self, cache: Path) -> Path:
+        stat = self.path.stat()
+        ident = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{SCHEMA_VERSION}"
+        digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
+        return cache / f"snapshot-{digest}.sqlite"
+
+    def _connect(self, cache: Path) -> sqlite3.Connection:
+        index = self._index_path(cache)
+        if not index.exists():
+            self._build(index)
+        return sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
+
+    def _build(self, index: Path) -> None:
+        fd, tmp = tempfile.mkstemp(dir=index.parent, prefix=".snapshot-", suffix=".tmp")
+        os.close(fd)
+        try:
+            db = sqlite3.connect(tmp)
+            db.executescript(
+                """
+                CREATE TABLE paper(id TEXT PRIMARY KEY, doi TEXT, json TEXT NOT NULL);
+                CREATE INDEX paper_doi ON paper(doi);
+                CREATE VIRTUAL TABLE paper_fts USING fts5(
+                    id UNINDEXED, title, abstract, tokenize='unicode61 remove_diacritics 2');
+                """
+            )
+            with db:
+                for number, line in enumerate(_open(self.path), start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        data = json.loads(line)
+                        parsed = parse_arxiv(str(data["id"]))
+                    except (ValueError, KeyError, TypeError):
+                        self.problems.append(
+                            f"{self.path}:{number}: not a snapshot record; skipped"
+                        )
+                        continue
+                    ident = parsed[0] if parsed else str(data["id"])
+                    doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
+                    db.execute(
+                        "INSERT OR REPLACE INTO paper VALUES (?, ?, ?)",
+                        (ident, doi, line.strip()),
+                    )
+                    db.execute(
+                        "INSERT INTO paper_fts VALUES (?, ?, ?)",
+                        (ident, data.get("title") or "", data.get("abstract") or ""),
+                    )
+            db.close()
+            os.replace(tmp, index)
+        except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
+            raise SourceError(f"{self.path}: cannot read the arXiv snapshot: {exc}") from None
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    def _records(self, rows: list[tuple[str]]) -> list[Record]:
+        return [to_record(json.loads(row[0])) for row in rows]
+
+    def lookup_arxiv(self, ids: list[str]) -> dict[str, Record]:
+        out: dict[str, Record] = {}
+        for ident in ids:
+            row = self.db.execute("SELECT json FROM paper WHERE id = ?", (ident,)).fetchone()
+            if row:
+                out[ident] = self._records([row])[0]
+        return out
+
+    def lookup_doi(self, dois: list[str]) -> dict[str, Record]:
+        out: dict[str, Record] = {}
+        for doi in dois:
+            rows = self.db.execute(
+                "SELECT json FROM paper WHERE doi = ?", (doi.lower(),)
+            ).fetchall()
+            if len(rows) == 1:
+                out[doi] = self._records(rows)[0]
+        return out
+
+    def search(self, entry: Record, limit: int = 10) -> list[Record]:
+        """Candidates whose title or abstract share words with the entry's title, best first."""
+        terms = [w for w in dict.fromkeys(words(entry.title or "")) if w not in STOPWORDS]
+        if not terms:
+            return []
+        query = " OR ".join(f'"{t}"' for t in terms)
+        rows = self.db.execute(
+            "SELECT p.json FROM paper_fts f JOIN paper p ON p.id = f.id "
+            "WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts, 0, 4.0, 1.0) LIMIT ?",
+            (query, limit),
+        ).fetchall()
+        return self._records(rows)

@@ -1,0 +1,143 @@
+"""Text normalisation shared by readers and the resolver: LaTeX to Unicode, and match keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+_LATEX_HINT = re.compile(r"[\\{}$]")
+_SPACE = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def squash(text: str) -> str:
+    """Collapse runs of white space (hard-wrapped titles, CRLF) into single spaces."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def latex_to_unicode(text: str) -> str:
+    """Turn LaTeX markup into plain Unicode (`M{\\"u}ller` -> `Müller`, `$^2$` -> `^2`).
+
+    Text without any LaTeX sign is returned as it is, so plain titles cost nothing.
+    """
+    if not _LATEX_HINT.search(text):
+        return squash(text)
+    try:
+        return squash(_LATEX.latex_to_text(text))
+    except Exception:  # pylatexenc is lenient, but never let markup sink an entry
+        return squash(re.sub(r"[\\{}$]", "", text))
+
+
+_MATH = re.compile(r"(?<!\\)(\$[^$]+\$)")
+
+
+def tex_to_text(text: str) -> str:
+    """Like `latex_to_unicode`, but inline math (`$Q^*$`, `$\\infty$`) is kept as math.
+
+    This is the form bibx keeps titles and abstracts in: what arXiv itself serves. Writers render
+    the math for their format (kept for BibTeX, converted for CSL-JSON and Zotero).
+    """
+    if "$" not in text:
+        return latex_to_unicode(text)
+    out = []
+    for i, part in enumerate(_MATH.split(text)):
+        if i % 2:
+            out.append(part)
+        elif part.strip():
+            lead = " " if part[0].isspace() else ""
+            trail = " " if part[-1].isspace() else ""
+            out.append(lead + latex_to_unicode(part) + trail)
+        else:
+            out.append(part)
+    return squash("".join(out))
+
+
+@lru_cache(maxsize=65536)
+def match_key(text: str) -> str:
+    """A comparison key: LaTeX, accents, case, dashes, quotes and punctuation folded away."""
+    plain = latex_to_unicode(text)
+    folded = unicodedata.normalize("NFKD", plain)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = folded.casefold().replace("ß", "ss")
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def words(text: str) -> list[str]:
+    """The words of a match key."""
+    return match_key(text).split()
+
+
+_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|(\\?[A-Za-z0-9*]))")
+
+
+def render_math(text: str) -> str:
+    """`$^2$` -> `<sup>2</sup>`, `$\\infty$` -> `∞`: CSL's rich-text subset, no LaTeX."""
+
+    def one(match: re.Match[str]) -> str:
+        body = _SCRIPT.sub(
+            lambda m: (
+                ("<sup>" if m.group(1) == "^" else "<sub>")
+                + latex_to_unicode(m.group(2) if m.group(2) is not None else m.group(3))
+                + ("</sup>" if m.group(1) == "^" else "</sub>")
+            ),
+            match.group(1)[1:-1],
+        )
+        return latex_to_unicode(body) if "\\" in body else body
+
+    return _MATH.sub(one, text)
+
+
+# Words too common in titles to help a full-text search find one paper.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "over",
+        "than",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "towards",
+        "toward",
+        "under",
+        "via",
+        "vs",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "with",
+        "without",
+        "your",
+        "you",
+        "our",
+        "we",
+    ]
+)

@@ -1,0 +1,284 @@
+"""Text to LaTeX for the BibTeX writer: escaping, safe math, accents, case protection.
+
+Everything that reaches a .bib goes through `to_latex`, so a title or name from a service can
+neither run a command (`\\write18`, `\\input`) nor unbalance the braces of the entry.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIAL_RE = re.compile(r"[\\&%$#_{}~^]")
+
+COMBINING = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+    "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
+    "\u0327": "c", "\u0328": "k", "\u0331": "b",
+}  # fmt: skip
+
+# Math kept as math only when it uses these commands and balanced braces; anything else in
+# `$...$` is written as escaped text.
+SAFE_MATH_COMMANDS = frozenset(
+    [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "varepsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "vartheta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "pi",
+        "varpi",
+        "rho",
+        "varrho",
+        "sigma",
+        "varsigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "varphi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Pi",
+        "Sigma",
+        "Upsilon",
+        "Phi",
+        "Psi",
+        "Omega",
+        "infty",
+        "ell",
+        "times",
+        "cdot",
+        "cdots",
+        "ldots",
+        "dots",
+        "le",
+        "leq",
+        "ge",
+        "geq",
+        "ne",
+        "neq",
+        "sim",
+        "approx",
+        "pm",
+        "mp",
+        "to",
+        "rightarrow",
+        "leftarrow",
+        "leftrightarrow",
+        "Rightarrow",
+        "mapsto",
+        "in",
+        "notin",
+        "subset",
+        "subseteq",
+        "cup",
+        "cap",
+        "sum",
+        "prod",
+        "int",
+        "partial",
+        "nabla",
+        "log",
+        "exp",
+        "sqrt",
+        "frac",
+        "mathcal",
+        "mathbb",
+        "mathbf",
+        "mathrm",
+        "mathit",
+        "mathsf",
+        "text",
+        "textrm",
+        "textit",
+        "textbf",
+        "boldsymbol",
+        "hat",
+        "tilde",
+        "bar",
+        "vec",
+        "dot",
+        "prime",
+        "star",
+        "ast",
+        "circ",
+        "bullet",
+        "langle",
+        "rangle",
+        "lfloor",
+        "rfloor",
+        "lceil",
+        "rceil",
+        "mid",
+        "vert",
+        "Vert",
+        "top",
+        "bot",
+        "perp",
+        "emptyset",
+        "forall",
+        "exists",
+        "neg",
+        "land",
+        "lor",
+        "oplus",
+        "otimes",
+        "odot",
+        "propto",
+        "equiv",
+        "cong",
+        "simeq",
+    ]
+)
+_MATH_RE = re.compile(r"(?<!\\)\$([^$]+)\$")
+_MATH_OK = re.compile(r"^[A-Za-z0-9\s^_{}+\-*/=()\[\]<>|,.:;'!\\]*$")
+
+
+def safe_math(body: str) -> bool:
+    if not _MATH_OK.match(body):
+        return False
+    commands = re.findall(r"\\([A-Za-z]+|.)", body)
+    if any(
+        c not in SAFE_MATH_COMMANDS and c not in {",", ";", "!", " ", "{", "}"} for c in commands
+    ):
+        return False
+    depth = 0
+    for char in re.sub(r"\\[{}]", "", body):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+class _Encoder:
+    """Unicode to LaTeX commands, with a fallback for stacked accents (ǖ -> {\\={\\"u}})."""
+
+    def __init__(self) -> None:
+        self.unknown: set[str] = set()
+        self._encoder = UnicodeToLatexEncoder(
+            non_ascii_only=True,
+            replacement_latex_protection="braces-all",
+            unknown_char_policy=self._fallback,
+            unknown_char_warning=False,
+        )
+
+    def _fallback(self, char: str) -> str:
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
+        if base.isascii() and marks and all(m in COMBINING for m in marks):
+            out = "\\i" if base == "i" else "\\j" if base == "j" else base
+            for mark in marks:
+                out = f"\\{COMBINING[mark]}{{{out}}}"
+            return "{" + out + "}"
+        self.unknown.add(char)
+        return "?"
+
+    def encode(self, text: str) -> str:
+        return self._encoder.unicode_to_latex(text)
+
+
+ENCODER = _Encoder()
+
+
+def escape_text(text: str, ascii_only: bool) -> str:
+    """Plain text (no math) to LaTeX: specials escaped, non-ASCII encoded for classic BibTeX."""
+    escaped = _SPECIAL_RE.sub(lambda m: SPECIALS[m.group()], text)
+    return ENCODER.encode(escaped) if ascii_only else escaped
+
+
+# A word needs protection when lower-casing would change its meaning: acronyms (CLIP, LLMs),
+# mixed case (LLaVA, DeAL), a capital with digits (F5, T2I). A plain capitalised word (Models)
+# does not: styles that lower-case titles are right to lower-case it.
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+
+
+def _needs(part: str) -> bool:
+    uppers = sum(c.isupper() for c in part)
+    return (
+        uppers >= 2
+        or (uppers == 1 and not part[0].isupper())
+        or (uppers >= 1 and any(c.isdigit() for c in part))
+    )
+
+
+def _protect_token(token: str) -> str:
+    parts = token.split("-")
+    flags = [_needs(p) for p in parts]
+    if not any(flags):
+        return token
+    if len(parts) == 1:
+        plural = re.fullmatch(r"([A-Z0-9]+)([a-z]{1,2})", token)
+        if plural and sum(c.isupper() for c in plural.group(1)) >= 2:
+            return "{" + plural.group(1) + "}" + plural.group(2)  # {LLM}s
+        return "{" + token + "}"
+    first = flags.index(True)
+    last = len(flags) - 1 - flags[::-1].index(True)
+    head = "-".join(parts[:first])
+    body = "-".join(parts[first : last + 1])
+    tail = "-".join(parts[last + 1 :])
+    return (head + "-" if head else "") + "{" + body + "}" + ("-" + tail if tail else "")
+
+
+def protect_case(text: str) -> str:
+    return _TOKEN.sub(lambda m: _protect_token(m.group()), text)
+
+
+def to_latex(text: str, *, ascii_only: bool, protect: bool = False) -> str:
+    """Text with optional `$math$` to BibTeX field content."""
+    out: list[str] = []
+    pos = 0
+    for match in _MATH_RE.finditer(text):
+        out.append(_text_part(text[pos : match.start()], ascii_only, protect))
+        body = match.group(1)
+        if safe_math(body):
+            math = f"${body}$"
+            out.append("{" + math + "}" if protect else math)
+        else:
+            out.append(_text_part(match.group(0), ascii_only, protect))
+        pos = match.end()
+    out.append(_text_part(text[pos:], ascii_only, protect))
+    return "".join(out)
+
+
+def _text_part(text: str, ascii_only: bool, protect: bool) -> str:
+    if protect:
+        # protect on the raw words, then escape what lies between and inside the braces
+        pieces = re.split(r"(\{[^{}]*\})", protect_case(text))
+        return "".join(
+            "{" + escape_text(p[1:-1], ascii_only) + "}"
+            if p.startswith("{") and p.endswith("}") and i % 2
+            else escape_text(p, ascii_only)
+            for i, p in enumerate(pieces)
+        )
+    return escape_text(text, ascii_only)

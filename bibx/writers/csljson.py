@@ -1,0 +1,70 @@
+"""CSL-JSON, valid against the official csl-data.json schema (for pandoc and citeproc).
+
+Dates are numeric date-parts only; names given/family, or `literal` for collectives; the DOI is
+bare; an arXiv preprint is CSL `article` with publisher "arXiv" and number "arXiv:<id>" (as Zotero
+maps its preprints); bibx's own facts (status, confidence, arXiv class) go in `custom`, the
+schema's place for data with no CSL variable.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bibx.keys import assign_keys
+from bibx.model import Record
+from bibx.text import render_math
+
+NAME = "csl-json"
+EXTENSION = ".json"
+
+
+def item(record: Record, key: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": key, "citation-key": key, "type": record.type}
+    if record.title:
+        out["title"] = render_math(record.title)
+    if record.authors:
+        out["author"] = [n.to_csl() for n in record.authors]
+    if record.issued:
+        out["issued"] = {"date-parts": [list(record.issued)]}
+    for name, value in (
+        ("container-title", record.container_title),
+        ("volume", record.volume),
+        ("issue", record.issue),
+        ("page", record.page),
+        ("publisher", record.publisher),
+        ("URL", record.url),
+    ):
+        if value:
+            out[name] = value
+    doi = record.best_doi if record.status == "resolved" else record.doi
+    if doi:
+        out["DOI"] = doi
+    if record.arxiv_id and record.type == "article":
+        out["number"] = f"arXiv:{record.arxiv_id}"
+        out.setdefault("publisher", "arXiv")
+    if record.abstract:
+        out["abstract"] = render_math(record.abstract)
+    if record.note and record.status == "input":
+        out["note"] = record.note
+    custom: dict[str, Any] = {"bibx-status": record.status}
+    if record.confidence is not None:
+        custom["bibx-confidence"] = record.confidence
+    if record.reason and record.status != "resolved":
+        custom["bibx-reason"] = record.reason
+    if record.arxiv_id:
+        custom["arxiv-id"] = record.arxiv_id
+        if record.arxiv_version:
+            custom["arxiv-version"] = record.arxiv_version
+        if record.arxiv_class:
+            custom["arxiv-class"] = record.arxiv_class
+    if record.journal_ref:
+        custom["arxiv-journal-ref"] = record.journal_ref
+    out["custom"] = custom
+    return out
+
+
+def write(records: list[Record], **_: object) -> str:
+    keys = assign_keys(records)
+    items = [item(r, k) for r, k in zip(records, keys, strict=True)]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

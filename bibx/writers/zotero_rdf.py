@@ -1,0 +1,146 @@
+"""Zotero RDF, in the shape Zotero's own "Zotero RDF" export writes and its RDF.js import reads.
+
+Journal articles are `bib:Article` with a `bib:Journal` container; conference papers and preprints
+are `rdf:Description` (Zotero's exporter has no rdf:type for them); `z:itemType` comes first.
+Container-level fields (publication title, volume, issue, DOI) sit on the container when there is
+one, else on the item, exactly where Zotero's importer looks for them. What Zotero has no field for
+goes into Extra (`dc:description`). See docs/field-mapping.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from bibx.model import Record
+from bibx.text import render_math
+
+NAME = "zotero-rdf"
+EXTENSION = ".rdf"
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "z": "http://www.zotero.org/namespaces/export#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "bib": "http://purl.org/net/biblio#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "prism": "http://prismstandard.org/namespaces/1.2/basic/",
+}
+
+
+def _q(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
+    element = etree.SubElement(parent, _q(name))
+    if text is not None:
+        element.text = _NOT_XML.sub("", text)  # control characters cannot appear in XML 1.0
+    return element
+
+
+def item_type(record: Record) -> str:
+    if record.type == "article-journal" and record.container_title:
+        return "journalArticle"
+    if record.type == "paper-conference" and record.container_title:
+        return "conferencePaper"
+    if record.arxiv_id or (record.type == "article" and record.status == "resolved"):
+        return "preprint"
+    return {"book": "book", "chapter": "bookSection", "report": "report", "thesis": "thesis"}.get(
+        record.type, "document"
+    )
+
+
+def _date(issued: tuple[int, ...] | None) -> str | None:
+    if not issued:
+        return None
+    return "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(issued))
+
+
+def extra(record: Record) -> str:
+    """Zotero's Extra: the arXiv line Zotero itself writes, then bibx's own facts."""
+    lines = []
+    if record.arxiv_id:
+        cls = f" [{record.arxiv_class}]" if record.arxiv_class else ""
+        lines.append(f"arXiv:{record.arxiv_id}{cls}")
+        if record.arxiv_version:
+            lines.append(f"version: {record.arxiv_version}")
+    if record.journal_ref:
+        lines.append(f"arXiv journal-ref: {record.journal_ref}")
+    if record.note and record.status == "input":
+        lines.append(record.note)
+    lines.append(f"bibx-status: {record.status}")
+    if record.confidence is not None:
+        lines.append(f"bibx-confidence: {record.confidence:.2f}")
+    if record.reason and record.status != "resolved":
+        lines.append(f"bibx-reason: {record.reason}")
+    return "\n".join(lines)
+
+
+def _item(root: etree._Element, record: Record, index: int, used: set[str]) -> None:
+    ztype = item_type(record)
+    about = record.url if record.url and record.url not in used else f"#item_{index}"
+    used.add(about)
+    node = _sub(root, "bib:Article" if ztype == "journalArticle" else "rdf:Description")
+    node.set(_q("rdf:about"), about)
+    _sub(node, "z:itemType", ztype)
+    doi = record.best_doi if record.status == "resolved" else record.doi
+    if ztype in ("journalArticle", "conferencePaper"):
+        container = _sub(_sub(node, "dcterms:isPartOf"), "bib:Journal")
+        holder = container
+        _sub(container, "dc:title", record.container_title)
+    else:
+        holder = node
+        if ztype == "preprint" and (record.publisher or record.arxiv_id):
+            org = _sub(_sub(node, "dc:publisher"), "foaf:Organization")
+            _sub(org, "foaf:name", record.publisher or "arXiv")
+    if record.volume:
+        _sub(holder, "prism:volume", record.volume)
+    if record.issue and ztype == "journalArticle":
+        _sub(holder, "prism:number", record.issue)
+    if doi:
+        _sub(holder, "dc:identifier", f"DOI {doi}")
+    if record.publisher and ztype in ("journalArticle", "conferencePaper"):
+        org = _sub(_sub(node, "dc:publisher"), "foaf:Organization")
+        _sub(org, "foaf:name", record.publisher)
+    if record.authors:
+        seq = _sub(_sub(node, "bib:authors"), "rdf:Seq")
+        for name in record.authors:
+            person = _sub(_sub(seq, "rdf:li"), "foaf:Person")
+            # A collective is a single-field name: surname only, as Zotero writes it.
+            _sub(person, "foaf:surname", name.literal or name.family or "")
+            if name.given and not name.literal:
+                _sub(person, "foaf:givenName", name.given)
+    for category in record.categories:
+        tag = _sub(_sub(node, "dc:subject"), "z:AutomaticTag")
+        _sub(tag, "rdf:value", category)
+    if record.title:
+        _sub(node, "dc:title", render_math(record.title))
+    if record.abstract:
+        _sub(node, "dcterms:abstract", render_math(record.abstract))
+    date = _date(record.issued)
+    if date:
+        _sub(node, "dc:date", date)
+    if record.url:
+        uri = _sub(_sub(node, "dc:identifier"), "dcterms:URI")
+        _sub(uri, "rdf:value", record.url)
+    if record.page:
+        _sub(node, "bib:pages", record.page)
+    _sub(node, "dc:description", extra(record))
+    if ztype == "preprint" and record.arxiv_id:
+        _sub(node, "prism:number", f"arXiv:{record.arxiv_id}")
+
+
+def write(records: list[Record], **_: object) -> str:
+    root = etree.Element(_q("rdf:RDF"), nsmap=NS)
+    used: set[str] = set()
+    for index, record in enumerate(records, start=1):
+        _item(root, record, index, used)
+    etree.indent(root, space="    ")
+    return etree.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,59 @@
+"""Shared fixtures: the bundled seed page, snapshot and reference samples; an isolated cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+REFERENCE = FIXTURES / "reference"
+PAGE = FIXTURES / "hf-papers-alignment.txt"
+SNAPSHOT = FIXTURES / "arxiv-snapshot.jsonl"
+
+
+def require_tool(name: str) -> str:
+    """Path of an outside program; skip without it on a laptop, fail without it in CI."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is not installed, and CI must run this test")
+        pytest.skip(f"{name} not installed")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("BIBX_CACHE", str(cache))
+    return cache
+
+
+@pytest.fixture(scope="session")
+def seed() -> dict:
+    return json.loads((FIXTURES / "seed-metadata.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def snapshot_source(tmp_path_factory: pytest.TempPathFactory):
+    from bibx.sources.snapshot import Snapshot
+
+    return Snapshot(SNAPSHOT, cache=tmp_path_factory.mktemp("snapshot-cache"))
+
+
+@pytest.fixture(scope="session")
+def page_records():
+    from bibx.readers import read_path
+
+    return read_path(PAGE).records
+
+
+@pytest.fixture(scope="session")
+def resolved_page(snapshot_source, page_records):
+    from bibx.resolver import Resolver
+
+    return Resolver([snapshot_source]).resolve(page_records)

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from typer.testing import CliRunner
+
+from bibx.cli import EXIT_ERROR, EXIT_OK, EXIT_UNRESOLVED, app
+from tests.conftest import PAGE, ROOT, SNAPSHOT
+
+runner = CliRunner()
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("```sh", 1)[1].split("```", 1)[0]
+    return [line.strip() for line in block.strip().splitlines() if line.strip()]
+
+
+def test_readme_starts_with_the_two_commands():
+    setup_and_run, run_tests = readme_commands()
+    assert setup_and_run.startswith("pip install -e . && bibx export fixtures/hf-papers-alignment")
+    assert "pytest" in run_tests
+
+
+def test_readme_main_command_end_to_end(tmp_path):
+    """The README's main job, as a user runs it: the installed console script, in the repo."""
+    command = readme_commands()[0].split("&& ", 1)[1]
+    out = tmp_path / "build"
+    command = command.replace("--out build/", f"--out {out}/")
+    env = {**os.environ, "BIBX_CACHE": str(tmp_path / "cache")}
+    bindir = Path(sys.executable).parent
+    env["PATH"] = f"{bindir}{os.pathsep}{env.get('PATH', '')}"
+    done = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == EXIT_OK, done.stderr
+    assert "65 entries: 65 resolved, 0 ambiguous, 0 unresolved" in done.stderr
+    bib = (out / "hf-papers-alignment.bib").read_text(encoding="utf-8")
+    assert len(bibtexparser.parse_string(bib).entries) == 65
+    assert len(json.loads((out / "hf-papers-alignment.json").read_text(encoding="utf-8"))) == 65
+    assert (out / "hf-papers-alignment.rdf").read_text(encoding="utf-8").count("<z:itemType>") == 65
+
+
+def test_single_format_to_stdout():
+    result = runner.invoke(
+        app, ["export", str(PAGE), "--snapshot", str(SNAPSHOT), "-f", "csl-json", "-q"]
+    )
+    assert result.exit_code == EXIT_OK
+    assert len(json.loads(result.stdout)) == 65
+
+
+def test_unresolved_entries_are_written_marked_and_exit_3(tmp_path):
+    inp = tmp_path / "list.txt"
+    inp.write_text("2410.11817\nA Survey of Quantum Gravity in Large Language Models\n", "utf-8")
+    out = tmp_path / "refs.bib"
+    result = runner.invoke(
+        app, ["export", str(inp), "--snapshot", str(SNAPSHOT), "-f", "bibtex", "-o", str(out)]
+    )
+    assert result.exit_code == EXIT_UNRESOLVED
+    assert "2 entries: 1 resolved, 0 ambiguous, 1 unresolved" in result.stderr
+    assert f"unresolved: {inp}:2: A Survey of Quantum Gravity" in result.stderr
+    entries = bibtexparser.parse_string(out.read_text(encoding="utf-8")).entries
+    assert [e["bibxstatus"] for e in entries] == ["resolved", "unresolved"]
+
+
+def test_missing_input_is_one_clear_line_and_exit_1(tmp_path):
+    result = runner.invoke(
+        app, ["export", str(tmp_path / "nope.txt"), str(PAGE), "--snapshot", str(SNAPSHOT),
+              "-f", "bibtex", "-o", str(tmp_path / "o.bib")]
+    )  # fmt: skip
+    assert result.exit_code == EXIT_ERROR
+    assert f"error: {tmp_path / 'nope.txt'}: no such file" in result.stderr
+    assert "Traceback" not in result.stderr
+    # the good input still comes out
+    assert (tmp_path / "o.bib").read_text(encoding="utf-8").count("@misc{") == 65
+
+
+def test_no_source_is_an_error_not_a_traceback(tmp_path):
+    result = runner.invoke(app, ["export", str(PAGE), "-f", "bibtex"])
+    assert result.exit_code == EXIT_ERROR
+    assert "no metadata source" in result.stderr
+
+
+def test_input_file_is_never_overwritten(tmp_path):
+    inp = tmp_path / "refs.bib"
+    original = "@misc{k, title={RULER: What's the Real Context Size?}}\n"
+    inp.write_text(original, encoding="utf-8")
+    result = runner.invoke(
+        app, ["export", str(inp), "--snapshot", str(SNAPSHOT), "-f", "bibtex", "-o", str(inp)]
+    )
+    assert result.exit_code == EXIT_ERROR
+    assert "refusing to overwrite an input file" in result.stderr
+    assert inp.read_text(encoding="utf-8") == original
+
+
+def test_failed_write_leaves_the_old_output_whole(tmp_path, monkeypatch):
+    out = tmp_path / "refs.bib"
+    out.write_text("old content\n", encoding="utf-8")
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    result = runner.invoke(
+        app, ["export", str(PAGE), "--snapshot", str(SNAPSHOT), "-f", "bibtex", "-o", str(out)]
+    )
+    assert result.exit_code == EXIT_ERROR
+    assert "No space left on device" in result.stderr
+    assert out.read_text(encoding="utf-8") == "old content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["refs.bib"]
+
+
+@pytest.mark.parametrize("form", ["bibtex", "csl-json"])
+def test_bibx_output_reads_back_as_input(tmp_path, form):
+    first = tmp_path / f"first.{form}"
+    result = runner.invoke(
+        app, ["export", str(PAGE), "--snapshot", str(SNAPSHOT), "-f", form, "-o", str(first), "-q"]
+    )
+    assert result.exit_code == EXIT_OK
+    again = runner.invoke(
+        app, ["export", str(first), "--snapshot", str(SNAPSHOT), "-f", form, "-q"]
+    )
+    assert again.exit_code == EXIT_OK, again.stderr
+    assert again.stdout.split("\n", 2)[2:] == first.read_text(encoding="utf-8").split("\n", 2)[2:]

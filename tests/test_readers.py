@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import pytest
+
+from bibx.errors import InputError
+from bibx.readers import decode, detect, read_path, read_text
+from tests.conftest import PAGE, REFERENCE
+
+
+def page_paragraphs() -> list[str]:
+    text = PAGE.read_text(encoding="utf-8")
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def test_listing_page_yields_the_65_papers_in_page_order(page_records, seed):
+    assert len(page_records) == 65
+    assert [r.title for r in page_records] == [p["seed_title"] for p in seed["papers"]]
+
+
+def test_listing_page_abstracts_equal_the_page(page_records):
+    paras = page_paragraphs()
+    for record in page_records:
+        index = paras.index(record.title)
+        assert record.abstract == paras[index + 1]
+
+
+def test_listing_page_chrome_is_not_a_paper(page_records):
+    titles = {r.title for r in page_records}
+    for chrome in ("new", "Subscribe", "Get trending papers in your email inbox!", "Mar 11"):
+        assert chrome not in titles
+    assert page_records[0].origin.endswith("hf-papers-alignment.txt:11")
+
+
+def test_listing_with_a_missing_abstract_keeps_the_title(tmp_path):
+    paras = page_paragraphs()
+    assert paras[4] == "Mar 11"  # 5 paragraphs of chrome, then title/abstract pairs
+    # chrome, paper 1 with its abstract, paper 2 without, paper 3 with
+    text = "\n\n".join([*paras[:7], paras[7], *paras[9:11]])
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    result = read_path(path)
+    assert [r.title for r in result.records] == [paras[5], paras[7], paras[9]]
+    assert [r.title for r in result.records if r.abstract is None] == [paras[7]]
+    assert any(w.startswith(f"{path}:") and "no abstract" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("line", "arxiv", "version", "doi"),
+    [
+        ("2410.11817", "2410.11817", None, None),
+        ("2410.11817v2", "2410.11817", 2, None),
+        ("hep-th/9901001", "hep-th/9901001", None, None),
+        ("arXiv:1609.08144", "1609.08144", None, None),
+        ("https://arxiv.org/abs/2410.11817v3", "2410.11817", 3, None),
+        ("https://arxiv.org/pdf/2410.11817", "2410.11817", None, None),
+        ("http://arxiv.org/pdf/2410.11817v1.pdf", "2410.11817", 1, None),
+        ("10.18653/v1/2025.acl-long.1274", None, None, "10.18653/v1/2025.acl-long.1274"),
+        ("doi:10.1145/3340531.3411908", None, None, "10.1145/3340531.3411908"),
+        ("https://doi.org/10.1609/aaai.v39i3.32285", None, None, "10.1609/aaai.v39i3.32285"),
+        ("https://doi.org/10.48550/arXiv.2410.11817", "2410.11817", None, None),
+    ],
+)
+def test_lines_recognises_ids_urls_and_dois(line, arxiv, version, doi):
+    [record] = read_text(line + "\n", "list.txt", "lines").records
+    assert (record.arxiv_id, record.arxiv_version, record.doi) == (arxiv, version, doi)
+    assert record.title is None
+
+
+def test_lines_reads_titles_and_skips_comments_and_blanks():
+    text = "# my list\n\n- RULER: What's the Real Context Size?\n2. DeAL\r\n"
+    result = read_text(decode(text.encode(), "l.txt"), "l.txt", "lines")
+    assert [r.title for r in result.records] == ["RULER: What's the Real Context Size?", "DeAL"]
+    assert [r.origin for r in result.records] == ["l.txt:3", "l.txt:4"]
+
+
+def test_bibtex_reader_on_zotero_and_dblp_exports():
+    zotero = read_path(
+        REFERENCE / "bibtex/zotero-builtin-biblatex_same-items-as-zotero-rdf-sample.bib"
+    )
+    assert not zotero.problems
+    preprint = next(r for r in zotero.records if r.key == "sanz-guerreroCreditRiskMeets2024")
+    assert preprint.arxiv_id == "2401.16458"
+    assert [a.family for a in preprint.authors] == ["Sanz-Guerrero", "Arroyo"]
+    dblp = read_path(REFERENCE / "bibtex/dblp_excerpt_carlostome-latex-biblio.bib")
+    abadi = dblp.records[0]
+    assert abadi.type == "paper-conference"
+    assert abadi.authors[0].given == "Martín"  # LaTeX accent decoded
+    assert abadi.page == "147-160"
+
+
+def test_bibtex_reader_reports_bad_entries_by_line_and_keeps_the_good(tmp_path):
+    text = (
+        '@article{good1, title={Good}, author={M{\\"u}ller, Hans and {Team GLM}}, year=2024}\n'
+        "@misc{good1, title={Duplicate key}}\n"
+        "@article{broken, title={unbalanced\n"
+        "@inproceedings{good2, title={Also good}, booktitle={Proc}, year={2023}, month=aug}\n"
+        "@weird{odd, title={Odd type}}\n"
+    )
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    result = read_path(path)
+    assert [r.key for r in result.records] == ["good1", "good2", "odd"]
+    good = result.records[0]
+    assert good.authors[0].family == "Müller"
+    assert good.authors[1].literal == "Team GLM"
+    assert result.records[1].issued == (2023, 8)
+    assert any(p.startswith(f"{path}:2: duplicate key 'good1'") for p in result.problems)
+    assert any(p.startswith(f"{path}:3: could not parse") for p in result.problems)
+    assert any("unknown entry type @weird" in w for w in result.warnings)
+
+
+def test_csl_json_reader_on_crossref_and_datacite_csl():
+    crossref = read_path(
+        REFERENCE / "csl/doi-cn-crossref-csl_journal-article_suffix_10.1021_ja01577a030.json"
+    )
+    [record] = crossref.records
+    assert record.type == "article-journal"
+    assert record.doi == "10.1021/ja01577a030"
+    assert record.authors[0].suffix == "Jr."
+    assert record.issued == (1957, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("@article{a, title={x}}", "bibtex"),
+        ('[{"id": "a", "type": "article"}]', "csl-json"),
+        ("2410.11817\n10.1145/3340531.3411908\n", "lines"),
+    ],
+)
+def test_detect(text, form):
+    assert detect(text) == form
+
+
+def test_detect_listing_page():
+    assert detect(PAGE.read_text(encoding="utf-8")) == "listing"
+
+
+def test_decode_handles_bom_utf16_and_crlf():
+    assert decode("\ufeff2410.11817\r\n".encode(), "x") == "2410.11817\n"
+    assert decode("Müller\r\n".encode("utf-16"), "x") == "Müller\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"caf\xe9\n", "not UTF-8"),
+    ],
+)
+def test_decode_refuses_binary_and_non_utf8(data, message):
+    with pytest.raises(InputError, match=message):
+        decode(data, "bad.txt")
+
+
+def test_empty_file_is_an_input_error(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match=r"empty\.txt: the file is empty"):
+        read_path(path)
