@@ -9,10 +9,12 @@ next. The thresholds and the figures behind them are in docs/decisions.md.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from bibx.errors import SourceError
 from bibx.model import DATA_FIELDS, Record
 from bibx.sources import Source
 from bibx.text import match_key
@@ -110,53 +112,135 @@ def unresolved(entry: Record, reason: str, status: str = "unresolved") -> Record
     return entry.copy(status=status, confidence=None, reason=reason)  # type: ignore[arg-type]
 
 
+def same_work(preprint: Record, published: Record) -> bool:
+    """Is `published` the published version of `preprint`? Titles may change on publication,
+    so authors must agree and either the title or the DOI must."""
+    if preprint.doi and published.doi and preprint.doi.lower() == published.doi.lower():
+        return True
+    mine, theirs = _families(preprint), _families(published)
+    if not mine or not theirs or len(mine & theirs) / len(mine) < 0.5:
+        return False
+    if preprint.year and published.year and published.year < preprint.year:
+        return False
+    return similarity(preprint.title or "", published.title or "") >= ACCEPT
+
+
+PUBLISHED_FIELDS = ("type", "title", "container_title", "volume", "issue", "page", "publisher",
+                    "doi", "issued", "url")  # fmt: skip
+
+
+def with_published(record: Record, published: Record) -> Record:
+    """The published version's venue, DOI, pages and date; the arXiv facts kept as eprint."""
+    out = record.copy(provenance=dict(record.provenance))
+    for name in PUBLISHED_FIELDS:
+        value = getattr(published, name)
+        if value not in (None, "", []):
+            setattr(out, name, value)
+            out.provenance[name] = published.provenance.get(name, "published")
+    if len(published.authors) >= len(record.authors):
+        out.authors = published.authors
+        out.provenance["authors"] = published.provenance.get("authors", "published")
+    out.reason = f"{record.reason}; published version {published.doi}"
+    return out
+
+
 @dataclass
 class Resolver:
     sources: Sequence[Source]
     progress: Callable[[int, int], None] | None = None
+    prefer: str = "published"  # or "preprint"
+    errors: dict[str, str] = field(default_factory=dict)  # source name -> last error
 
-    def _by_id(self, entries: list[Record]) -> dict[int, Record]:
-        """Batch look-ups of every id in every source; returns entry index -> record found."""
+    def _note(self, source: Source, exc: SourceError) -> str:
+        self.errors[source.name] = str(exc)
+        return f"{source.name}: {exc}"
+
+    def _by_id(self, entries: list[Record]) -> tuple[dict[int, Record], dict[int, list[str]]]:
+        """Batch look-ups of every id in every source: entry index -> record found."""
         found: dict[int, Record] = {}
+        failures: dict[int, list[str]] = {}
         arxiv_ids = sorted({e.arxiv_id for e in entries if e.arxiv_id})
         dois = sorted({e.doi for e in entries if e.doi and not e.arxiv_id})
         by_arxiv: dict[str, Record] = {}
         by_doi: dict[str, Record] = {}
+        problems: list[str] = []
         for source in self.sources:
-            missing = [i for i in arxiv_ids if i not in by_arxiv]
-            if missing:
-                by_arxiv.update(source.lookup_arxiv(missing))
-            missing = [d for d in dois if d.lower() not in by_doi]
-            if missing:
-                by_doi.update({k.lower(): v for k, v in source.lookup_doi(missing).items()})
+            try:
+                missing = [i for i in arxiv_ids if i not in by_arxiv]
+                if missing:
+                    by_arxiv.update(source.lookup_arxiv(missing))
+                missing = [d for d in dois if d.lower() not in by_doi]
+                if missing:
+                    by_doi.update({k.lower(): v for k, v in source.lookup_doi(missing).items()})
+            except SourceError as exc:
+                problems.append(self._note(source, exc))
         for index, entry in enumerate(entries):
             if entry.arxiv_id and entry.arxiv_id in by_arxiv:
                 found[index] = by_arxiv[entry.arxiv_id]
             elif entry.doi and entry.doi.lower() in by_doi:
                 found[index] = by_doi[entry.doi.lower()]
-        return found
+            elif problems and (entry.arxiv_id or entry.doi):
+                failures[index] = problems
+        return found, failures
 
-    def _search(self, entry: Record) -> Record:
-        candidates: dict[str, Record] = {}
-        for source in self.sources:
-            for candidate in source.search(entry, CANDIDATES_PER_SOURCE):
-                candidates.setdefault(_identity(candidate), candidate)
-        if not candidates:
-            return unresolved(entry, "no candidate found in any source")
+    def _gather(
+        self, entries: list[Record], sources: Sequence[Source], batched: bool
+    ) -> tuple[list[list[Record]], list[list[str]]]:
+        """Candidates for every entry from every source, each source in its own thread."""
+        candidates: list[list[Record]] = [[] for _ in entries]
+        problems: list[list[str]] = [[] for _ in entries]
+
+        def ask(source: Source) -> list[list[Record] | SourceError]:
+            many = getattr(source, "search_many", None)
+            if batched and many is not None:
+                try:
+                    return many(entries)
+                except SourceError as exc:
+                    return [exc] * len(entries)
+            out: list[list[Record] | SourceError] = []
+            for entry in entries:
+                try:
+                    out.append(source.search(entry, CANDIDATES_PER_SOURCE))
+                except SourceError as exc:
+                    out.append(exc)
+            return out
+
+        with ThreadPoolExecutor(max_workers=max(1, len(sources))) as pool:
+            answers = list(pool.map(ask, sources))
+        for source, answer in zip(sources, answers, strict=True):
+            for index, result in enumerate(answer):
+                if isinstance(result, SourceError):
+                    problems[index].append(self._note(source, result))
+                else:
+                    candidates[index].extend(result)
+        return candidates, problems
+
+    def _decide(self, entry: Record, candidates: list[Record], problems: list[str]) -> Record:
+        unique: dict[str, Record] = {}
+        for candidate in candidates:
+            unique.setdefault(_identity(candidate), candidate)
+        if not unique:
+            why = "; ".join(dict.fromkeys(problems)) or "no candidate found in any source"
+            return unresolved(entry, why)
         scored = sorted(
-            ((score(entry, c), c) for c in candidates.values()),
+            ((score(entry, c), c) for c in unique.values()),
             key=lambda pair: pair[0].confidence,
             reverse=True,
         )
         best_score, best = scored[0]
         if best_score.confidence < ACCEPT:
+            extra = f"; {'; '.join(dict.fromkeys(problems))}" if problems else ""
             return unresolved(
                 entry,
                 f"no candidate is close enough (best {best_score.confidence:.2f} < {ACCEPT}: "
-                f"{best.title!r}, {best_score.describe()})",
+                f"{best.title!r}, {best_score.describe()}){extra}",
             )
-        if len(scored) > 1:
-            second_score, second = scored[1]
+        # several records of the same paper (arXiv and its Crossref version) are not rivals
+        rivals = [
+            (s, c) for s, c in scored[1:] if not same_work(best, c) and not same_work(c, best)
+        ]
+        if rivals:
+            second_score, second = rivals[0]
             if second_score.confidence >= ACCEPT and (
                 best_score.confidence - second_score.confidence < MARGIN
             ):
@@ -166,23 +250,81 @@ class Resolver:
                     f"and {second.title!r} ({_identity(second)}, {second_score.confidence:.2f})",
                     status="ambiguous",
                 )
+        if not best.arxiv_id:  # prefer the arXiv record of the paper when it is among the top
+            twin = next((c for s, c in scored[1:] if c.arxiv_id and same_work(c, best)), None)
+            if twin is not None:
+                best = twin
         return merge(entry, best, best_score.confidence, f"title search: {best_score.describe()}")
 
     def resolve(self, entries: list[Record]) -> list[Record]:
-        by_id = self._by_id(entries)
-        out: list[Record] = []
+        by_id, id_failures = self._by_id(entries)
+        out: list[Record | None] = [None] * len(entries)
+        searched: list[int] = []
         for index, entry in enumerate(entries):
-            if self.progress:
-                self.progress(index + 1, len(entries))
             if index in by_id:
-                out.append(self._check_identity(entry, by_id[index]))
+                out[index] = self._check_identity(entry, by_id[index])
             elif entry.arxiv_id or entry.doi:
                 what = f"arXiv id {entry.arxiv_id}" if entry.arxiv_id else f"DOI {entry.doi}"
-                out.append(unresolved(entry, f"{what} not found in any source"))
+                why = "; ".join(id_failures.get(index, [])) or "not found in any source"
+                out[index] = unresolved(entry, f"{what}: {why}")
             elif entry.title:
-                out.append(self._search(entry))
+                searched.append(index)
             else:
-                out.append(unresolved(entry, "entry has no title, arXiv id or DOI"))
+                out[index] = unresolved(entry, "entry has no title, arXiv id or DOI")
+        pending = [entries[i] for i in searched]
+        candidates, problems = self._gather(pending, self.sources, batched=True)
+        for slot, index in enumerate(searched):
+            out[index] = self._decide(entries[index], candidates[slot], problems[slot])
+        # A request shared by several titles may have crowded a paper out: ask those alone.
+        batched = [s for s in self.sources if getattr(s, "batched_search", False)]
+        retry = [
+            (slot, index)
+            for slot, index in enumerate(searched)
+            if out[index].status == "unresolved"  # type: ignore[union-attr]
+        ]
+        if batched and retry:
+            more, more_problems = self._gather([entries[i] for _, i in retry], batched, False)
+            for (slot, index), extra, extra_problems in zip(
+                retry, more, more_problems, strict=True
+            ):
+                out[index] = self._decide(
+                    entries[index], candidates[slot] + extra, problems[slot] + extra_problems
+                )
+        final = [r for r in out if r is not None]
+        if self.prefer == "published":
+            final = self._published(final, {i: candidates[s] for s, i in enumerate(searched)})
+        if self.progress:
+            self.progress(len(final), len(final))
+        return final
+
+    def _published(self, records: list[Record], seen: dict[int, list[Record]]) -> list[Record]:
+        """Swap in the published version where one exists (venue, publisher DOI, pages)."""
+        wanted = sorted({r.doi for r in records if r.status == "resolved" and r.doi
+                         and r.arxiv_id and not r.container_title})  # fmt: skip
+        published: dict[str, Record] = {}
+        for source in self.sources:
+            missing = [d for d in wanted if d.lower() not in published]
+            if not missing:
+                break
+            try:
+                found = source.lookup_doi(missing)
+            except SourceError as exc:
+                self._note(source, exc)
+                continue
+            published.update({k.lower(): v for k, v in found.items() if v.container_title})
+        out = []
+        for index, record in enumerate(records):
+            if record.status != "resolved" or not record.arxiv_id or record.container_title:
+                out.append(record)
+                continue
+            version = published.get((record.doi or "").lower())
+            if version is None:
+                version = next(
+                    (c for c in seen.get(index, []) if not c.arxiv_id and c.container_title
+                     and c.type != "article" and same_work(record, c)),
+                    None,
+                )  # fmt: skip
+            out.append(with_published(record, version) if version is not None else record)
         return out
 
     def _check_identity(self, entry: Record, found: Record) -> Record:

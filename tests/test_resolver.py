@@ -83,7 +83,10 @@ def test_id_lookup_and_missing_id(snapshot_source):
     )
     assert out[0].status == "resolved" and out[0].confidence == 1.0
     assert out[0].arxiv_version == 2
-    assert out[1].status == "unresolved" and "2501.99999 not found" in out[1].reason
+    assert (
+        out[1].status == "unresolved"
+        and out[1].reason == "arXiv id 2501.99999: not found in any source"
+    )
 
 
 def test_id_whose_record_has_another_title_is_flagged(snapshot_source):

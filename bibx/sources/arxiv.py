@@ -1,0 +1,187 @@
+"""The arXiv API (`/api/query`, Atom), in both the layout served until 2025 and the current one.
+
+Id look-ups are batched through `id_list` (up to `IDS_PER_REQUEST` ids a request). Title searches
+are built from cleaned words (arXiv's search reads `-` as NOT, breaks on `:` and quotes, and stems
+quoted phrases) and several titles share one request as an OR of `ti:` clauses; the resolver
+validates every candidate locally and asks again one title at a time for entries a shared request
+did not settle, so batching saves time without costing recall.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from lxml import etree
+
+from bibx.errors import SourceError
+from bibx.ids import parse_arxiv
+from bibx.model import Name, Record
+from bibx.sources.http import HttpSession
+from bibx.sources.xml import parse_xml
+from bibx.text import STOPWORDS, tex_to_text, words
+
+DEFAULT_API = "https://export.arxiv.org/api/query"
+IDS_PER_REQUEST = 100
+TITLES_PER_REQUEST = 8
+RESULTS_PER_TITLE = 5
+MAX_WORDS_PER_TITLE = 8
+
+ATOM = "http://www.w3.org/2005/Atom"
+ARXIV = "http://arxiv.org/schemas/atom"
+OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
+NS = {"a": ATOM, "arxiv": ARXIV, "os": OPENSEARCH}
+
+
+def api_url() -> str:
+    return os.environ.get("BIBX_ARXIV_API") or DEFAULT_API
+
+
+def _text(element: etree._Element, path: str) -> str | None:
+    found = element.find(path, NS)
+    if found is None or found.text is None:
+        return None
+    text = " ".join(found.text.split())
+    return text or None
+
+
+def _date(value: str | None) -> tuple[int, int, int] | None:
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when.year, when.month, when.day)
+
+
+def _name(text: str) -> Name:
+    """arXiv gives "Given Family"; a one-word name stays whole."""
+    text = tex_to_text(text)
+    given, _, family = text.rpartition(" ")
+    return Name(family=family, given=given or None) if family else Name(literal=text)
+
+
+def entry_to_record(entry: etree._Element, source: str = "arxiv-api") -> Record | None:
+    """One Atom `<entry>` as a Record; None for the empty entries the old API gave for misses."""
+    ident = _text(entry, "a:id")
+    if not ident or "/api/errors" in ident:
+        return None
+    parsed = parse_arxiv(ident)
+    if parsed is None:
+        return None
+    arxiv_id, version = parsed
+    primary = entry.find("arxiv:primary_category", NS)
+    categories = [c.get("term") for c in entry.findall("a:category", NS) if c.get("term")]
+    # MSC/ACM codes ("28A80 (Primary) 39B62") were listed as categories by the old API
+    categories = [c for c in categories if re.fullmatch(r"[a-z\-]+(\.[A-Za-z\-]+)?", c)]
+    title = _text(entry, "a:title")
+    names = [_text(a, "a:name") for a in entry.findall("a:author", NS)]
+    record = Record(
+        type="article",
+        title=tex_to_text(title) if title else None,
+        authors=[
+            _name(n) for n in (_text(a, "a:name") for a in entry.findall("a:author", NS)) if n
+        ],
+        issued=_date(_text(entry, "a:published")),
+        abstract=tex_to_text(_text(entry, "a:summary") or "") or None,
+        doi=_text(entry, "arxiv:doi"),
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        publisher="arXiv",
+        arxiv_id=arxiv_id,
+        arxiv_version=version,
+        arxiv_class=(primary.get("term") if primary is not None else None)
+        or (categories[0] if categories else None),
+        categories=categories,
+        journal_ref=_text(entry, "arxiv:journal_ref"),
+        note=_text(entry, "arxiv:comment"),
+    )
+    return record.mark(f"{source}:{arxiv_id}v{version}" if version else f"{source}:{arxiv_id}")
+
+
+def parse_feed(body: bytes) -> list[Record]:
+    """All paper entries of an Atom feed; raises SourceError for an error feed or bad XML."""
+    root = parse_xml(body, "arXiv")
+    if root.tag != f"{{{ATOM}}}feed":
+        raise SourceError(f"arXiv answered with a <{etree.QName(root).localname}>, not a feed")
+    entries = root.findall("a:entry", NS)
+    for entry in entries:
+        ident = _text(entry, "a:id") or ""
+        if "/api/errors" in ident:
+            raise SourceError(f"arXiv: {_text(entry, 'a:summary') or 'error'}")
+    return [r for r in (entry_to_record(e) for e in entries) if r is not None]
+
+
+def title_clause(title: str) -> str | None:
+    """`ti:` clause for a title: significant cleaned words ANDed (no quotes, dashes or colons)."""
+    terms = [w for w in dict.fromkeys(words(title)) if w not in STOPWORDS and len(w) > 1]
+    if not terms:
+        return None
+    # the longest words are the most specific; keep title order among them
+    keep = set(sorted(terms, key=len, reverse=True)[:MAX_WORDS_PER_TITLE])
+    return "(" + " AND ".join(f"ti:{w}" for w in terms if w in keep) + ")"
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class ArxivAPI:
+    """The live arXiv API through the shared HTTP session."""
+
+    name = "arxiv"
+    batched_search = True
+
+    def __init__(self, http: HttpSession, url: str | None = None) -> None:
+        self.http = http
+        self.url = url or api_url()
+
+    def _query(self, params: dict[str, str | int]) -> list[Record]:
+        response = self.http.get(self.url, params=params)
+        if response.status_code == 400:
+            try:
+                parse_feed(response.content)
+            except SourceError as exc:
+                raise SourceError(f"arXiv rejected the query: {exc}") from None
+            raise SourceError("arXiv rejected the query (HTTP 400)")
+        if response.status_code != 200:
+            raise SourceError(f"arXiv answered HTTP {response.status_code}")
+        return parse_feed(response.content)
+
+    def lookup_arxiv(self, ids: list[str]) -> dict[str, Record]:
+        found: dict[str, Record] = {}
+        for chunk in _chunks(sorted(set(ids)), IDS_PER_REQUEST):
+            records = self._query(
+                {"id_list": ",".join(chunk), "start": 0, "max_results": len(chunk)}
+            )
+            for record in records:
+                if record.arxiv_id in chunk:
+                    found[record.arxiv_id] = record
+        return found
+
+    def lookup_doi(self, dois: list[str]) -> dict[str, Record]:
+        return {}  # arXiv's API cannot be searched by DOI
+
+    def search(self, entry: Record, limit: int = 10) -> list[Record]:
+        clause = title_clause(entry.title or "")
+        if clause is None:
+            return []
+        return self._query({"search_query": clause, "start": 0, "max_results": limit})
+
+    def search_many(self, entries: list[Record]) -> list[list[Record]]:
+        """Candidates for each entry, several titles to a request. Every entry gets every record
+        of its request: the resolver's scoring sorts them out."""
+        out: list[list[Record]] = [[] for _ in entries]
+        clauses = [(i, title_clause(e.title or "")) for i, e in enumerate(entries)]
+        todo = [(i, c) for i, c in clauses if c]
+        for chunk in _chunks(todo, TITLES_PER_REQUEST):
+            query = " OR ".join(c for _, c in chunk)
+            records = self._query(
+                {"search_query": query, "start": 0, "max_results": RESULTS_PER_TITLE * len(chunk)}
+            )
+            for index, _ in chunk:
+                out[index] = records
+        return out

@@ -1,0 +1,186 @@
+"""The Crossref REST API: `/works/{doi}` and `/works?query.bibliographic=…`.
+
+Spoken directly through the shared HTTP session (habanero would bypass its cache, rate limits and
+retries: docs/decisions.md). arXiv's own DOIs (10.48550/arXiv.*) are DataCite's: Crossref answers
+404 for them, so they are never asked. Crossref's `score` is an unnormalised relevance number and
+is never used as a threshold; the resolver scores candidates itself.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import quote
+
+from bibx.errors import SourceError
+from bibx.ids import ARXIV_DOI_RE
+from bibx.model import Name, Record
+from bibx.sources.http import HttpSession
+from bibx.text import squash
+
+DEFAULT_API = "https://api.crossref.org"
+ROWS = 5
+SEARCH_THREADS = 3  # the polite pool allows 3 searches in flight
+SELECT = (
+    "DOI,title,author,issued,published,published-print,published-online,container-title,type,"
+    "page,volume,issue,publisher,URL,abstract,event"
+)
+
+TYPE_MAP = {
+    "journal-article": "article-journal",
+    "proceedings-article": "paper-conference",
+    "book-chapter": "chapter",
+    "book": "book",
+    "monograph": "book",
+    "edited-book": "book",
+    "report": "report",
+    "dissertation": "thesis",
+    "posted-content": "article",
+}
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def api_url() -> str:
+    return (os.environ.get("BIBX_CROSSREF_API") or DEFAULT_API).rstrip("/")
+
+
+def _first(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str):
+        return None
+    return squash(value) or None
+
+
+def _strip_markup(text: str) -> str:
+    """JATS/HTML in titles and abstracts (`<jats:p>`, `<i>`) to plain text."""
+    text = re.sub(r"<jats:title>[^<]*</jats:title>", " ", text)
+    return squash(html.unescape(_TAG.sub(" ", text)))
+
+
+def _issued(message: dict[str, Any]) -> tuple[int, ...] | None:
+    for key in ("issued", "published", "published-print", "published-online"):
+        parts = (message.get(key) or {}).get("date-parts") or [[]]
+        numbers = []
+        for part in parts[0][:3] if parts and isinstance(parts[0], list) else []:
+            if not isinstance(part, int):
+                break
+            numbers.append(part)
+        if numbers:
+            return tuple(numbers)
+    return None
+
+
+def _name(author: dict[str, Any]) -> Name | None:
+    if author.get("name") and not author.get("family"):
+        return Name(literal=squash(str(author["name"])))
+    family = squash(str(author.get("family") or "")) or None
+    given = squash(str(author.get("given") or "")) or None
+    if not family and not given:
+        return None
+    return Name(family=family, given=given, suffix=author.get("suffix") or None)
+
+
+def work_to_record(message: dict[str, Any], source: str = "crossref") -> Record:
+    doi = str(message.get("DOI") or "").lower()
+    title = _first(message.get("title"))
+    subtitle = _first(message.get("subtitle"))
+    if title and subtitle and subtitle.lower() not in title.lower():
+        title = f"{title}: {subtitle}"
+    abstract = message.get("abstract")
+    record = Record(
+        type=TYPE_MAP.get(str(message.get("type")), "article"),
+        title=_strip_markup(title) if title else None,
+        authors=[n for n in (_name(a) for a in message.get("author") or []) if n],
+        issued=_issued(message),
+        container_title=_first(message.get("container-title")),
+        volume=_first(message.get("volume")),
+        issue=_first(message.get("issue")),
+        page=_first(message.get("page")),
+        publisher=_first(message.get("publisher")),
+        doi=doi or None,
+        url=f"https://doi.org/{doi}" if doi else None,
+        abstract=_strip_markup(abstract) if isinstance(abstract, str) else None,
+    )
+    return record.mark(f"{source}:{doi}")
+
+
+def _message(body: bytes, what: str) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise SourceError(f"Crossref: answer for {what} is not JSON") from None
+    message = data.get("message") if isinstance(data, dict) else None
+    if not isinstance(message, dict):
+        raise SourceError(f"Crossref: answer for {what} has no message")
+    return message
+
+
+class Crossref:
+    """The live Crossref API through the shared HTTP session."""
+
+    name = "crossref"
+    batched_search = False
+
+    def __init__(self, http: HttpSession, url: str | None = None) -> None:
+        self.http = http
+        self.url = url or api_url()
+        host = self.url.split("://", 1)[-1].split("/", 1)[0]
+        self._works_limit, self._search_limit = f"{host}/works", f"{host}/search"
+
+    def work(self, doi: str) -> Record | None:
+        if ARXIV_DOI_RE.match(doi):
+            return None  # a DataCite DOI: Crossref would answer 404
+        response = self.http.get(
+            f"{self.url}/works/{quote(doi, safe='/:;()')}", limit=self._works_limit
+        )
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise SourceError(f"Crossref answered HTTP {response.status_code} for {doi}")
+        return work_to_record(_message(response.content, doi))
+
+    def lookup_doi(self, dois: list[str]) -> dict[str, Record]:
+        found: dict[str, Record] = {}
+        for doi in dois:
+            record = self.work(doi)
+            if record is not None:
+                found[doi] = record
+        return found
+
+    def lookup_arxiv(self, ids: list[str]) -> dict[str, Record]:
+        return {}  # Crossref does not hold arXiv records
+
+    def search(self, entry: Record, limit: int = ROWS) -> list[Record]:
+        if not entry.title:
+            return []
+        query = entry.title
+        if entry.authors:
+            first = entry.authors[0]
+            query += " " + (first.family or first.literal or "")
+        response = self.http.get(
+            f"{self.url}/works",
+            params={"query.bibliographic": query, "rows": limit, "select": SELECT},
+            limit=self._search_limit,
+        )
+        if response.status_code != 200:
+            raise SourceError(f"Crossref search answered HTTP {response.status_code}")
+        items = _message(response.content, "a search").get("items") or []
+        return [work_to_record(i) for i in items if isinstance(i, dict)]
+
+    def search_many(self, entries: list[Record]) -> list[list[Record] | SourceError]:
+        """One search per entry, up to `SEARCH_THREADS` at once (the limiter keeps the pace)."""
+
+        def one(entry: Record) -> list[Record] | SourceError:
+            try:
+                return self.search(entry)
+            except SourceError as exc:
+                return exc
+
+        with ThreadPoolExecutor(max_workers=SEARCH_THREADS) as pool:
+            return list(pool.map(one, entries))

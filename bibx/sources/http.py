@@ -1,0 +1,274 @@
+"""The one HTTP session every source shares: cache, per-host politeness, retries, fail-fast.
+
+- **Cache**: requests-cache with its SQLite backend in the cache dir. 200s and 404s are cached
+  (a miss is an answer too). A cache hit is answered before the rate limiter is asked, so it
+  never waits.
+- **Politeness**: a `RateLimiter` per (host, kind of request), shared by every caller in the
+  process: a minimum interval between request starts and a cap on requests in flight.
+- **Retries**: on 429, 5xx, timeouts and dropped connections, bounded in count and total time,
+  exponential backoff with jitter, `Retry-After` honoured.
+- **Fail fast**: a host that cannot be reached at all (no route, name does not resolve,
+  connection refused) is marked down for the rest of the run, so each later call fails at once.
+- **Offline**: only the cache answers; nothing is sent.
+
+Clock and sleep are injectable so that tests check spacing without sleeping.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import requests_cache
+from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+from bibx import __version__
+from bibx.errors import SourceError
+from bibx.paths import cache_dir
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+
+CACHED_STATUSES = (200, 404)
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+CACHE_DAYS = 30
+
+
+class Unreachable(SourceError):
+    """The service cannot be reached at all (no network, refused, name does not resolve)."""
+
+
+class NotCached(SourceError):
+    """Offline, and the cache has no answer for this request."""
+
+
+class GaveUp(SourceError):
+    """Retries exhausted (or their time budget spent) on a transient failure."""
+
+
+@dataclass
+class RateLimiter:
+    """At most one request start every `interval` seconds, at most `in_flight` at once."""
+
+    interval: float
+    in_flight: int = 1
+    clock: Clock = time.monotonic
+    sleep: Sleep = time.sleep
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _slots: threading.Semaphore = field(init=False, repr=False)
+    _next: float = field(default=float("-inf"), repr=False)
+    starts: list[float] = field(default_factory=list, repr=False)  # for tests and benchmarks
+
+    def __post_init__(self) -> None:
+        self._slots = threading.Semaphore(self.in_flight)
+
+    def __enter__(self) -> RateLimiter:
+        self._slots.acquire()
+        with self._lock:
+            now = self.clock()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            self.sleep(start - now)
+        self.starts.append(start)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._slots.release()
+
+    def defer(self, seconds: float) -> None:
+        """Push the next start back (a server said Retry-After, or we back off)."""
+        with self._lock:
+            self._next = max(self._next, self.clock() + seconds)
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 4  # tries in all, first one included
+    base: float = 1.0  # first backoff, doubled each time
+    cap: float = 30.0  # longest single wait
+    budget: float = 90.0  # most time spent waiting on one request
+    jitter: Callable[[], float] = random.random
+
+    def backoff(self, attempt: int) -> float:
+        return min(self.cap, self.base * 2**attempt * (0.5 + self.jitter() / 2))
+
+
+def retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError):
+        return None
+
+
+def user_agent(mailto: str | None) -> str:
+    contact = f"; mailto:{mailto}" if mailto else ""
+    return f"bibx/{__version__} (bibliography exporter{contact})"
+
+
+class HttpSession:
+    """One per process; every source asks it, never `requests` directly."""
+
+    def __init__(
+        self,
+        *,
+        cache: str | Path | None = None,
+        use_cache: bool = True,
+        offline: bool = False,
+        mailto: str | None = None,
+        limiters: Mapping[str, RateLimiter] | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: tuple[float, float] = (5.0, 20.0),
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+        wall_clock: Clock = time.time,
+    ) -> None:
+        self.offline = offline
+        self.mailto = mailto
+        self.timeout = timeout
+        self.clock, self.sleep, self.wall_clock = clock, sleep, wall_clock
+        self.retry = retry or RetryPolicy()
+        self.limiters: dict[str, RateLimiter] = dict(limiters or {})
+        self.down: dict[str, str] = {}  # host -> why it is unreachable
+        self.requests_sent = 0  # real requests, not cache hits
+        self._count_lock = threading.Lock()
+        if use_cache:
+            self.session: requests.Session = requests_cache.CachedSession(
+                str(cache_dir(cache) / "http"),
+                backend="sqlite",
+                allowable_codes=CACHED_STATUSES,
+                allowable_methods=("GET",),
+                expire_after=CACHE_DAYS * 86400,
+                stale_if_error=False,
+            )
+        else:
+            self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent(mailto)
+
+    def limiter(self, key: str) -> RateLimiter | None:
+        return self.limiters.get(key)
+
+    def _cached(self, url: str, params: Mapping[str, Any] | None) -> requests.Response | None:
+        if not isinstance(self.session, requests_cache.CachedSession):
+            return None
+        response = self.session.get(url, params=params, only_if_cached=True)
+        return None if response.status_code == 504 else response
+
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        limit: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """GET with cache, politeness and retries. Returns any final response (200, 404, 400 …);
+        raises `Unreachable`, `NotCached` or `GaveUp` when there is no answer to give."""
+        host = urlsplit(url).netloc
+        hit = self._cached(url, params)
+        if hit is not None:
+            return hit
+        if self.offline:
+            raise NotCached(f"{host}: offline, and not in the cache")
+        if host in self.down:
+            raise Unreachable(self.down[host])
+        limiter = self.limiter(limit or host)
+        waited = 0.0
+        last_error = ""
+        for attempt in range(self.retry.attempts):
+            try:
+                if limiter is not None:
+                    with limiter:
+                        response = self._send(url, params, headers)
+                else:
+                    response = self._send(url, params, headers)
+            except requests.exceptions.ConnectionError as exc:
+                if _unreachable(exc):
+                    self.down[host] = f"{host}: cannot connect ({_reason(exc)})"
+                    raise Unreachable(self.down[host]) from None
+                last_error = f"connection dropped ({_reason(exc)})"
+                wait = self.retry.backoff(attempt)
+            except requests.exceptions.Timeout:
+                last_error = f"no answer within {self.timeout[1]:g} s"
+                wait = self.retry.backoff(attempt)
+            else:
+                if response.status_code not in RETRY_STATUSES:
+                    return response
+                last_error = f"HTTP {response.status_code}"
+                told = retry_after(response.headers.get("Retry-After"), self.wall_clock())
+                wait = told if told is not None else self.retry.backoff(attempt)
+                if told is not None and told > self.retry.budget:
+                    break  # the server asks for longer than we may wait
+            if attempt + 1 == self.retry.attempts or waited + wait > self.retry.budget:
+                break
+            if limiter is not None:
+                limiter.defer(wait)  # every caller of this host waits, not only this one
+            else:
+                self.sleep(wait)
+            waited += wait
+        raise GaveUp(f"{host}: gave up after {attempt + 1} tries: {last_error}")
+
+    def _send(
+        self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None
+    ) -> requests.Response:
+        with self._count_lock:
+            self.requests_sent += 1
+        return self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _unreachable(exc: requests.exceptions.ConnectionError) -> bool:
+    """Refused, no route, or no such host: the service is not there, retrying will not help."""
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return True
+    reason = exc.args[0] if exc.args else None
+    inner = getattr(reason, "reason", reason)
+    if isinstance(inner, NameResolutionError | NewConnectionError):
+        return True
+    return "Connection refused" in str(exc) or "Network is unreachable" in str(exc)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for marker in ("Connection refused", "Network is unreachable", "Name or service not known",
+                   "Temporary failure in name resolution", "Connection reset by peer",
+                   "Remote end closed connection"):  # fmt: skip
+        if marker in text:
+            return marker
+    return text[:120]
+
+
+def polite_limiters(
+    arxiv_host: str,
+    crossref_host: str,
+    mailto: str | None,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = time.sleep,
+) -> dict[str, RateLimiter]:
+    """The services' published limits (docs/decisions.md), keyed as the clients ask for them."""
+    if mailto:  # Crossref's polite pool, limits in force since 2025-12-01
+        crossref_search = RateLimiter(1 / 3, 3, clock, sleep)
+        crossref_single = RateLimiter(1 / 10, 10, clock, sleep)
+    else:
+        crossref_search = crossref_single = RateLimiter(1.0, 1, clock, sleep)
+    return {
+        arxiv_host: RateLimiter(3.0, 1, clock, sleep),  # arXiv's terms: 1 request / 3 s
+        f"{crossref_host}/search": crossref_search,
+        f"{crossref_host}/works": crossref_single,
+    }
