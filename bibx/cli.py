@@ -8,9 +8,11 @@ Exit codes: 0 every entry resolved; 3 some entries unresolved or ambiguous (all 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 
@@ -21,6 +23,7 @@ from bibx.output import write_atomic
 from bibx.readers import ReadResult, decode, forms, read_path, read_text
 from bibx.resolver import Resolver, deduplicate
 from bibx.sources import Source
+from bibx.sources.http import HttpSession, NotCached
 from bibx.writers import writers
 
 EXIT_OK, EXIT_ERROR, EXIT_UNRESOLVED = 0, 1, 3
@@ -38,6 +41,11 @@ class Format(StrEnum):
     csl_json = "csl-json"
     zotero_rdf = "zotero-rdf"
     all = "all"
+
+
+class Prefer(StrEnum):
+    published = "published"
+    preprint = "preprint"
 
 
 class Dialect(StrEnum):
@@ -85,18 +93,47 @@ def read_inputs(inputs: list[str], form: str | None) -> tuple[list[Record], list
     return records, problems, warnings
 
 
-def build_sources(snapshot: Path | None, cache: Path | None) -> list[Source]:
+@dataclass
+class SourceOptions:
+    snapshot: Path | None = None
+    cache: Path | None = None
+    use_cache: bool = True
+    offline: bool = False
+    live: bool = True
+    mailto: str | None = None
+    arxiv_api: str | None = None
+    crossref_api: str | None = None
+
+
+def build_sources(options: SourceOptions) -> tuple[list[Source], HttpSession | None]:
+    """The snapshot (if any) first, then the live services through one shared session."""
+    from bibx.sources.arxiv import ArxivAPI
+    from bibx.sources.arxiv import api_url as arxiv_url
+    from bibx.sources.crossref import Crossref
+    from bibx.sources.crossref import api_url as crossref_url
+    from bibx.sources.http import polite_limiters
     from bibx.sources.snapshot import Snapshot
 
     sources: list[Source] = []
-    if snapshot is not None:
-        sources.append(Snapshot(snapshot, cache=cache))
-    return sources
+    if options.snapshot is not None:
+        sources.append(Snapshot(options.snapshot, cache=options.cache))
+    if not options.live:
+        return sources, None
+    arxiv = options.arxiv_api or arxiv_url()
+    crossref = (options.crossref_api or crossref_url()).rstrip("/")
+    http = HttpSession(
+        cache=options.cache,
+        use_cache=options.use_cache,
+        offline=options.offline,
+        mailto=options.mailto,
+        limiters=polite_limiters(urlsplit(arxiv).netloc, urlsplit(crossref).netloc, options.mailto),
+    )
+    sources += [ArxivAPI(http, arxiv), Crossref(http, crossref)]
+    return sources, http
 
 
-def _progress(done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        print(f"\rresolving {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
+def _progress(message: str) -> None:
+    say(f"{message} ...")
 
 
 def output_paths(out: str, chosen: list[str], inputs: list[str], force: bool) -> dict[str, Path]:
@@ -133,9 +170,32 @@ def export(
     snapshot: Annotated[
         Path | None, typer.Option(help="arXiv metadata snapshot (JSON lines, .gz or not).")
     ] = None,
-    cache: Annotated[
-        Path | None, typer.Option(help="Cache directory (default: $BIBX_CACHE or XDG cache).")
+    offline: Annotated[
+        bool, typer.Option(help="Never touch the network: snapshot and HTTP cache only.")
+    ] = False,
+    live: Annotated[
+        bool, typer.Option(help="Ask the live arXiv and Crossref APIs (--no-live: never).")
+    ] = True,
+    mailto: Annotated[
+        str | None,
+        typer.Option(envvar="BIBX_MAILTO", help="Your e-mail, for Crossref's polite pool."),
     ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option(envvar="BIBX_CACHE", help="Cache directory (default: XDG cache)."),
+    ] = None,
+    use_cache: Annotated[
+        bool, typer.Option("--cache-responses/--no-cache", help="Cache HTTP answers.")
+    ] = True,
+    arxiv_api: Annotated[
+        str | None, typer.Option(envvar="BIBX_ARXIV_API", help="arXiv API endpoint.")
+    ] = None,
+    crossref_api: Annotated[
+        str | None, typer.Option(envvar="BIBX_CROSSREF_API", help="Crossref API endpoint.")
+    ] = None,
+    prefer: Annotated[
+        Prefer, typer.Option(help="Write the published version, or keep the preprint.")
+    ] = Prefer.published,
     bib_dialect: Annotated[
         Dialect, typer.Option("--bib-dialect", help="BibTeX for bibtex/natbib or biber.")
     ] = Dialect.bibtex,
@@ -154,10 +214,21 @@ def export(
         if not quiet:
             for line in warnings:
                 say(f"warning: {line}")
-        sources = build_sources(snapshot, cache)
+        options = SourceOptions(
+            snapshot, cache, use_cache, offline, live, mailto, arxiv_api, crossref_api
+        )
+        sources, http = build_sources(options)
         if not sources:
-            raise BibxError("no metadata source: give --snapshot PATH (an arXiv metadata snapshot)")
-        resolved = Resolver(sources, progress=None if quiet else _progress).resolve(records)
+            raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
+        resolver = Resolver(sources, progress=None if quiet else _progress, prefer=prefer.value)
+        resolved = resolver.resolve(records)
+        source_errors = [
+            f"{name}: {exc}"
+            for name, exc in resolver.errors.items()
+            if not isinstance(exc, NotCached)
+        ]
+        for line in source_errors:
+            say(f"error: {line}")
         final, merges = deduplicate(resolved)
         if not quiet:
             for line in merges:
@@ -178,7 +249,9 @@ def export(
         say(f"error: {exc.filename or ''}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_ERROR) from None
     summary(final, quiet)
-    if problems:
+    if http is not None and not quiet:
+        say(f"{http.requests_sent} requests sent")
+    if problems or source_errors:
         raise typer.Exit(EXIT_ERROR)
     if any(r.status != "resolved" for r in final):
         raise typer.Exit(EXIT_UNRESOLVED)

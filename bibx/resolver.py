@@ -147,13 +147,17 @@ def with_published(record: Record, published: Record) -> Record:
 @dataclass
 class Resolver:
     sources: Sequence[Source]
-    progress: Callable[[int, int], None] | None = None
+    progress: Callable[[str], None] | None = None
     prefer: str = "published"  # or "preprint"
-    errors: dict[str, str] = field(default_factory=dict)  # source name -> last error
+    errors: dict[str, SourceError] = field(default_factory=dict)  # source name -> last error
 
     def _note(self, source: Source, exc: SourceError) -> str:
-        self.errors[source.name] = str(exc)
+        self.errors[source.name] = exc
         return f"{source.name}: {exc}"
+
+    def _say(self, message: str) -> None:
+        if self.progress:
+            self.progress(message)
 
     def _by_id(self, entries: list[Record]) -> tuple[dict[int, Record], dict[int, list[str]]]:
         """Batch look-ups of every id in every source: entry index -> record found."""
@@ -184,36 +188,43 @@ class Resolver:
         return found, failures
 
     def _gather(
-        self, entries: list[Record], sources: Sequence[Source], batched: bool
-    ) -> tuple[list[list[Record]], list[list[str]]]:
-        """Candidates for every entry from every source, each source in its own thread."""
-        candidates: list[list[Record]] = [[] for _ in entries]
-        problems: list[list[str]] = [[] for _ in entries]
+        self,
+        jobs: list[tuple[Source, list[int]]],
+        entries: list[Record],
+        batched: bool,
+        candidates: dict[int, list[Record]],
+        problems: dict[int, list[str]],
+    ) -> None:
+        """Ask each source for candidates for its entries, each source in its own thread."""
 
-        def ask(source: Source) -> list[list[Record] | SourceError]:
+        def ask(job: tuple[Source, list[int]]) -> list[list[Record] | SourceError]:
+            source, indexes = job
+            asked = [entries[i] for i in indexes]
             many = getattr(source, "search_many", None)
-            if batched and many is not None:
+            if many is not None and (batched or getattr(source, "batched_search", False)):
                 try:
-                    return many(entries)
+                    return many(asked) if batched else many(asked, retry=True)
                 except SourceError as exc:
-                    return [exc] * len(entries)
+                    return [exc] * len(asked)
             out: list[list[Record] | SourceError] = []
-            for entry in entries:
+            for entry in asked:
                 try:
                     out.append(source.search(entry, CANDIDATES_PER_SOURCE))
                 except SourceError as exc:
                     out.append(exc)
             return out
 
-        with ThreadPoolExecutor(max_workers=max(1, len(sources))) as pool:
-            answers = list(pool.map(ask, sources))
-        for source, answer in zip(sources, answers, strict=True):
-            for index, result in enumerate(answer):
+        jobs = [(source, indexes) for source, indexes in jobs if indexes]
+        if not jobs:
+            return
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            answers = list(pool.map(ask, jobs))
+        for (source, indexes), answer in zip(jobs, answers, strict=True):
+            for index, result in zip(indexes, answer, strict=True):
                 if isinstance(result, SourceError):
                     problems[index].append(self._note(source, result))
                 else:
                     candidates[index].extend(result)
-        return candidates, problems
 
     def _decide(self, entry: Record, candidates: list[Record], problems: list[str]) -> Record:
         unique: dict[str, Record] = {}
@@ -258,7 +269,7 @@ class Resolver:
 
     def resolve(self, entries: list[Record]) -> list[Record]:
         by_id, id_failures = self._by_id(entries)
-        out: list[Record | None] = [None] * len(entries)
+        out: dict[int, Record] = {}
         searched: list[int] = []
         for index, entry in enumerate(entries):
             if index in by_id:
@@ -271,37 +282,53 @@ class Resolver:
                 searched.append(index)
             else:
                 out[index] = unresolved(entry, "entry has no title, arXiv id or DOI")
-        pending = [entries[i] for i in searched]
-        candidates, problems = self._gather(pending, self.sources, batched=True)
-        for slot, index in enumerate(searched):
-            out[index] = self._decide(entries[index], candidates[slot], problems[slot])
+        candidates: dict[int, list[Record]] = {i: [] for i in range(len(entries))}
+        problems: dict[int, list[str]] = {i: [] for i in range(len(entries))}
+
+        def open_entries() -> list[int]:
+            return [i for i in searched if i not in out or out[i].status == "unresolved"]
+
+        def decide(indexes: list[int]) -> None:
+            for i in indexes:
+                out[i] = self._decide(entries[i], candidates[i], problems[i])
+
+        # Local sources first; the services only for what they leave open, and the services
+        # that know published versions also for papers resolved without a venue.
+        local = [s for s in self.sources if getattr(s, "local", False)]
+        remote = [s for s in self.sources if not getattr(s, "local", False)]
+        for tier in (local, remote):
+            todo = open_entries()
+            if tier and todo:
+                names = ", ".join(s.name for s in tier)
+                self._say(f"searching {len(todo)} titles in {names}")
+            venue_less = [i for i in searched if i not in todo and not out[i].container_title]
+            jobs = [
+                (s, todo + venue_less if getattr(s, "publishes", False) else todo) for s in tier
+            ]
+            self._gather(jobs, entries, True, candidates, problems)
+            decide(todo)
         # A request shared by several titles may have crowded a paper out: ask those alone.
         batched = [s for s in self.sources if getattr(s, "batched_search", False)]
-        retry = [
-            (slot, index)
-            for slot, index in enumerate(searched)
-            if out[index].status == "unresolved"  # type: ignore[union-attr]
-        ]
-        if batched and retry:
-            more, more_problems = self._gather([entries[i] for _, i in retry], batched, False)
-            for (slot, index), extra, extra_problems in zip(
-                retry, more, more_problems, strict=True
-            ):
-                out[index] = self._decide(
-                    entries[index], candidates[slot] + extra, problems[slot] + extra_problems
-                )
-        final = [r for r in out if r is not None]
+        todo = open_entries()
+        if batched and todo:
+            self._gather([(s, todo) for s in batched], entries, False, candidates, problems)
+            decide(todo)
+        final = [out[i] for i in range(len(entries))]
         if self.prefer == "published":
-            final = self._published(final, {i: candidates[s] for s, i in enumerate(searched)})
-        if self.progress:
-            self.progress(len(final), len(final))
+            self._say("looking for published versions")
+            final = self._published(final, candidates)
         return final
 
     def _published(self, records: list[Record], seen: dict[int, list[Record]]) -> list[Record]:
         """Swap in the published version where one exists (venue, publisher DOI, pages)."""
         wanted = sorted({r.doi for r in records if r.status == "resolved" and r.doi
                          and r.arxiv_id and not r.container_title})  # fmt: skip
-        published: dict[str, Record] = {}
+        published: dict[str, Record] = {
+            c.doi.lower(): c
+            for found in seen.values()
+            for c in found
+            if c.doi and c.container_title and not c.arxiv_id
+        }  # a search may already have brought the published record: no need to ask again
         for source in self.sources:
             missing = [d for d in wanted if d.lower() not in published]
             if not missing:
@@ -312,6 +339,18 @@ class Resolver:
                 self._note(source, exc)
                 continue
             published.update({k.lower(): v for k, v in found.items() if v.container_title})
+        # papers known by id alone: search the services that know published versions
+        unsearched = [
+            i
+            for i, r in enumerate(records)
+            if r.status == "resolved" and r.arxiv_id and not r.container_title and not r.doi
+            and not seen.get(i)
+        ]  # fmt: skip
+        publishers = [s for s in self.sources if getattr(s, "publishes", False)]
+        if unsearched and publishers:
+            seen = {i: list(seen.get(i, [])) for i in range(len(records))}
+            ignored: dict[int, list[str]] = {i: [] for i in range(len(records))}
+            self._gather([(s, unsearched) for s in publishers], records, False, seen, ignored)
         out = []
         for index, record in enumerate(records):
             if record.status != "resolved" or not record.arxiv_id or record.container_title:

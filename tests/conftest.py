@@ -26,10 +26,18 @@ def require_tool(name: str) -> str:
     return path
 
 
+# Port 9 (discard) on loopback: nothing listens, so a request a test forgot to point at a fake
+# server is refused at once instead of reaching the internet.
+NOWHERE = "http://127.0.0.1:9"
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("BIBX_CACHE", str(cache))
+    monkeypatch.setenv("BIBX_ARXIV_API", f"{NOWHERE}/api/query")
+    monkeypatch.setenv("BIBX_CROSSREF_API", NOWHERE)
+    monkeypatch.delenv("BIBX_MAILTO", raising=False)
     return cache
 
 

@@ -16,6 +16,11 @@ from tests.conftest import PAGE, ROOT, SNAPSHOT
 runner = CliRunner()
 
 
+def export(*args: str):
+    """`bibx export ARGS` against the bundled snapshot only."""
+    return runner.invoke(app, ["export", *args, "--snapshot", str(SNAPSHOT), "--no-live"])
+
+
 def readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("```sh", 1)[1].split("```", 1)[0]
@@ -46,9 +51,7 @@ def test_readme_main_command_end_to_end(tmp_path):
 
 
 def test_single_format_to_stdout():
-    result = runner.invoke(
-        app, ["export", str(PAGE), "--snapshot", str(SNAPSHOT), "-f", "csl-json", "-q"]
-    )
+    result = export(str(PAGE), "-f", "csl-json", "-q")
     assert result.exit_code == EXIT_OK
     assert len(json.loads(result.stdout)) == 65
 
@@ -58,7 +61,18 @@ def test_unresolved_entries_are_written_marked_and_exit_3(tmp_path):
     inp.write_text("2410.11817\nA Survey of Quantum Gravity in Large Language Models\n", "utf-8")
     out = tmp_path / "refs.bib"
     result = runner.invoke(
-        app, ["export", str(inp), "--snapshot", str(SNAPSHOT), "-f", "bibtex", "-o", str(out)]
+        app,
+        [
+            "export",
+            str(inp),
+            "--snapshot",
+            str(SNAPSHOT),
+            "--no-live",
+            "-f",
+            "bibtex",
+            "-o",
+            str(out),
+        ],
     )
     assert result.exit_code == EXIT_UNRESOLVED
     assert "2 entries: 1 resolved, 0 ambiguous, 1 unresolved" in result.stderr
@@ -68,10 +82,8 @@ def test_unresolved_entries_are_written_marked_and_exit_3(tmp_path):
 
 
 def test_missing_input_is_one_clear_line_and_exit_1(tmp_path):
-    result = runner.invoke(
-        app, ["export", str(tmp_path / "nope.txt"), str(PAGE), "--snapshot", str(SNAPSHOT),
-              "-f", "bibtex", "-o", str(tmp_path / "o.bib")]
-    )  # fmt: skip
+    out = str(tmp_path / "o.bib")
+    result = export(str(tmp_path / "nope.txt"), str(PAGE), "-f", "bibtex", "-o", out)
     assert result.exit_code == EXIT_ERROR
     assert f"error: {tmp_path / 'nope.txt'}: no such file" in result.stderr
     assert "Traceback" not in result.stderr
@@ -80,7 +92,7 @@ def test_missing_input_is_one_clear_line_and_exit_1(tmp_path):
 
 
 def test_no_source_is_an_error_not_a_traceback(tmp_path):
-    result = runner.invoke(app, ["export", str(PAGE), "-f", "bibtex"])
+    result = runner.invoke(app, ["export", str(PAGE), "-f", "bibtex", "--no-live"])
     assert result.exit_code == EXIT_ERROR
     assert "no metadata source" in result.stderr
 
@@ -90,7 +102,18 @@ def test_input_file_is_never_overwritten(tmp_path):
     original = "@misc{k, title={RULER: What's the Real Context Size?}}\n"
     inp.write_text(original, encoding="utf-8")
     result = runner.invoke(
-        app, ["export", str(inp), "--snapshot", str(SNAPSHOT), "-f", "bibtex", "-o", str(inp)]
+        app,
+        [
+            "export",
+            str(inp),
+            "--snapshot",
+            str(SNAPSHOT),
+            "--no-live",
+            "-f",
+            "bibtex",
+            "-o",
+            str(inp),
+        ],
     )
     assert result.exit_code == EXIT_ERROR
     assert "refusing to overwrite an input file" in result.stderr
@@ -106,7 +129,18 @@ def test_failed_write_leaves_the_old_output_whole(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", boom)
     result = runner.invoke(
-        app, ["export", str(PAGE), "--snapshot", str(SNAPSHOT), "-f", "bibtex", "-o", str(out)]
+        app,
+        [
+            "export",
+            str(PAGE),
+            "--snapshot",
+            str(SNAPSHOT),
+            "--no-live",
+            "-f",
+            "bibtex",
+            "-o",
+            str(out),
+        ],
     )
     assert result.exit_code == EXIT_ERROR
     assert "No space left on device" in result.stderr
@@ -117,12 +151,8 @@ def test_failed_write_leaves_the_old_output_whole(tmp_path, monkeypatch):
 @pytest.mark.parametrize("form", ["bibtex", "csl-json"])
 def test_bibx_output_reads_back_as_input(tmp_path, form):
     first = tmp_path / f"first.{form}"
-    result = runner.invoke(
-        app, ["export", str(PAGE), "--snapshot", str(SNAPSHOT), "-f", form, "-o", str(first), "-q"]
-    )
+    result = export(str(PAGE), "-f", form, "-o", str(first), "-q")
     assert result.exit_code == EXIT_OK
-    again = runner.invoke(
-        app, ["export", str(first), "--snapshot", str(SNAPSHOT), "-f", form, "-q"]
-    )
+    again = export(str(first), "-f", form, "-q")
     assert again.exit_code == EXIT_OK, again.stderr
     assert again.stdout.split("\n", 2)[2:] == first.read_text(encoding="utf-8").split("\n", 2)[2:]

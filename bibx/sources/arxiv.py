@@ -25,9 +25,11 @@ from bibx.text import STOPWORDS, tex_to_text, words
 
 DEFAULT_API = "https://export.arxiv.org/api/query"
 IDS_PER_REQUEST = 100
-TITLES_PER_REQUEST = 8
+TITLES_PER_REQUEST = 12
+RETRIES_PER_REQUEST = 4  # entries a shared request left open, asked again in smaller groups
 RESULTS_PER_TITLE = 5
 MAX_WORDS_PER_TITLE = 8
+ABSTRACT_WORDS = 6
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARXIV = "http://arxiv.org/schemas/atom"
@@ -82,9 +84,7 @@ def entry_to_record(entry: etree._Element, source: str = "arxiv-api") -> Record 
     record = Record(
         type="article",
         title=tex_to_text(title) if title else None,
-        authors=[
-            _name(n) for n in (_text(a, "a:name") for a in entry.findall("a:author", NS)) if n
-        ],
+        authors=[_name(n) for n in names if n],
         issued=_date(_text(entry, "a:published")),
         abstract=tex_to_text(_text(entry, "a:summary") or "") or None,
         doi=_text(entry, "arxiv:doi"),
@@ -124,6 +124,16 @@ def title_clause(title: str) -> str | None:
     return "(" + " AND ".join(f"ti:{w}" for w in terms if w in keep) + ")"
 
 
+def abstract_clause(abstract: str) -> str | None:
+    """`abs:` clause for an abstract: its most specific words from the opening, ANDed. Used when
+    a title finds nothing (titles change between versions; the opening of an abstract rarely)."""
+    terms = [w for w in dict.fromkeys(words(abstract[:400])) if w not in STOPWORDS and len(w) > 3]
+    if len(terms) < 4:
+        return None
+    keep = set(sorted(terms, key=len, reverse=True)[:ABSTRACT_WORDS])
+    return "(" + " AND ".join(f"abs:{w}" for w in terms if w in keep) + ")"
+
+
 def _chunks(items: list, size: int) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -134,6 +144,8 @@ class ArxivAPI:
 
     name = "arxiv"
     batched_search = True
+    local = False
+    publishes = False
 
     def __init__(self, http: HttpSession, url: str | None = None) -> None:
         self.http = http
@@ -166,18 +178,24 @@ class ArxivAPI:
         return {}  # arXiv's API cannot be searched by DOI
 
     def search(self, entry: Record, limit: int = 10) -> list[Record]:
-        clause = title_clause(entry.title or "")
-        if clause is None:
-            return []
-        return self._query({"search_query": clause, "start": 0, "max_results": limit})
+        return self.search_many([entry], retry=True)[0][:limit]
 
-    def search_many(self, entries: list[Record]) -> list[list[Record]]:
-        """Candidates for each entry, several titles to a request. Every entry gets every record
-        of its request: the resolver's scoring sorts them out."""
+    def search_many(self, entries: list[Record], retry: bool = False) -> list[list[Record]]:
+        """Candidates for each entry, several entries to a request (an OR of their clauses).
+        Every entry gets every record of its request: the resolver's scoring sorts them out.
+        On `retry` (entries a first pass left open) the groups are smaller and an entry's
+        abstract is searched too, since titles change between versions and abstracts less."""
         out: list[list[Record]] = [[] for _ in entries]
-        clauses = [(i, title_clause(e.title or "")) for i, e in enumerate(entries)]
-        todo = [(i, c) for i, c in clauses if c]
-        for chunk in _chunks(todo, TITLES_PER_REQUEST):
+        todo = []
+        for index, entry in enumerate(entries):
+            clauses = [title_clause(entry.title or "")]
+            if retry:
+                clauses.append(abstract_clause(entry.abstract or ""))
+            found = [c for c in clauses if c]
+            if found:
+                todo.append((index, " OR ".join(found)))
+        size = RETRIES_PER_REQUEST if retry else TITLES_PER_REQUEST
+        for chunk in _chunks(todo, size):
             query = " OR ".join(c for _, c in chunk)
             records = self._query(
                 {"search_query": query, "start": 0, "max_results": RESULTS_PER_TITLE * len(chunk)}

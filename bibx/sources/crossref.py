@@ -126,6 +126,8 @@ class Crossref:
 
     name = "crossref"
     batched_search = False
+    local = False
+    publishes = True  # knows the published versions of preprints
 
     def __init__(self, http: HttpSession, url: str | None = None) -> None:
         self.http = http

@@ -96,6 +96,8 @@ class Snapshot:
     """The snapshot at `path`, indexed on first use."""
 
     name = "arxiv-snapshot"
+    local = True  # asked first; the services only for what it leaves open
+    publishes = False  # holds preprints, not their published versions
 
     def __init__(self, path: str | Path, cache: str | Path | None = None) -> None:
         self.path = Path(path)

@@ -1,0 +1,323 @@
+"""Loopback stand-ins for arXiv and Crossref, answering in the services' exact formats.
+
+The data is the seed papers' real metadata (fixtures/arxiv-snapshot.jsonl, seed-metadata.json,
+crossref-works.json) and the genuine Crossref responses in fixtures/reference/crossref/. The
+Atom layout is arXiv's current one (fixtures/reference/arxiv/current/); the JSON envelope is
+Crossref's (`status`, `message-type`, `message-version`, `message`).
+
+Faults are scripted: `server.faults.append(Fault(...))` makes the next request fail that way.
+Latency (for the benchmark) is a per-response delay on the server side; tests use none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+from xml.sax.saxutils import escape
+
+from bibx.text import match_key
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+@dataclass
+class Fault:
+    """What the next matching request gets instead of a normal answer."""
+
+    status: int | None = None  # an HTTP status with `body`
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    reset: bool = False  # close the connection without answering
+    stall: float = 0.0  # wait this long before answering (or resetting)
+    path: str = ""  # only requests whose path starts with this
+
+
+@dataclass
+class Logged:
+    path: str
+    query: dict[str, list[str]]
+    at: float
+
+
+class FakeService(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.latency = latency
+        self.faults: list[Fault] = []
+        self.log: list[Logged] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeService:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def next_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            for index, fault in enumerate(self.faults):
+                if path.startswith(fault.path):
+                    return self.faults.pop(index)
+        return None
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        raise NotImplementedError
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeService
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:  # keep test output clean
+        pass
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        query = parse_qs(parts.query, keep_blank_values=True)
+        server = self.server
+        with server._lock:
+            server.log.append(Logged(parts.path, query, time.monotonic()))
+            server.in_flight += 1
+            server.max_in_flight = max(server.max_in_flight, server.in_flight)
+        try:
+            fault = server.next_fault(parts.path)
+            if fault and fault.stall:
+                time.sleep(fault.stall)
+            if fault and fault.reset:
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                )
+                self.close_connection = True
+                self.connection.close()
+                return
+            if fault and fault.status:
+                status, ctype, body, headers = fault.status, "text/plain", fault.body, fault.headers
+                ctype = headers.pop("Content-Type", ctype)
+            else:
+                status, ctype, body, headers = server.answer(parts.path, query)
+            if server.latency:
+                time.sleep(server.latency)
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+        finally:
+            with server._lock:
+                server.in_flight -= 1
+
+
+# ---------------------------------------------------------------------------------------- arXiv
+
+
+def _seed_papers() -> dict[str, dict]:
+    meta = json.loads((FIXTURES / "seed-metadata.json").read_text(encoding="utf-8"))
+    return {p["arxiv_id"]: p for p in meta["papers"] + meta["distractors"] if p.get("arxiv_id")}
+
+
+class FakeArxiv(FakeService):
+    """`/api/query` with `id_list` and the `ti:` AND/OR subset of `search_query`."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        seeds = _seed_papers()
+        self.records: dict[str, dict] = {}
+        for line in (FIXTURES / "arxiv-snapshot.jsonl").read_text(encoding="utf-8").splitlines():
+            data = json.loads(line)
+            data["_submitted"] = seeds.get(data["id"], {}).get("submitted")
+            self.records[data["id"]] = data
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/api/query"
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        if path != "/api/query":
+            return 404, "text/plain", b"Not Found", {}
+        ids = [i for i in (query.get("id_list", [""])[0]).split(",") if i]
+        search = query.get("search_query", [""])[0]
+        limit = int(query.get("max_results", ["10"])[0])
+        for ident in ids:
+            if not re.fullmatch(r"\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?", ident):
+                return 400, "application/atom+xml", _error_feed(ident), {}
+        if ids:
+            hits = [self.records[i.split("v")[0]] for i in ids if i.split("v")[0] in self.records]
+        else:
+            hits = self._search(search)
+        return 200, "application/atom+xml; charset=utf-8", self._feed(hits[:limit], len(hits)), {}
+
+    def _search(self, search: str) -> list[dict]:
+        groups = []
+        for group in re.split(r"\s+OR\s+", search):
+            terms = re.findall(r"(ti|abs):([^\s()]+)", group)
+            if terms:
+                groups.append([(field, t.lower()) for field, t in terms])
+        scored = []
+        for data in self.records.values():
+            text = {
+                "ti": set(match_key(data.get("title", "")).split()),
+                "abs": set(match_key(data.get("abstract", "")).split()),
+            }
+            hits = [sum(_stem_in(t, text[f]) for f, t in g) / len(g) for g in groups]
+            if hits and max(hits) == 1.0:
+                scored.append((sum(hits), data["id"], data))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        return [d for _, _, d in scored]
+
+    def _feed(self, hits: list[dict], total: int) -> bytes:
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        entries = "".join(_entry(d) for d in hits)
+        return (
+            "<?xml version='1.0' encoding='UTF-8'?>\n"
+            '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
+            'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n'
+            "  <id>https://arxiv.org/api/fake</id>\n"
+            "  <title>arXiv Query: fake</title>\n"
+            f"  <updated>{now}</updated>\n"
+            f"  <opensearch:itemsPerPage>{len(hits)}</opensearch:itemsPerPage>\n"
+            f"  <opensearch:totalResults>{total}</opensearch:totalResults>\n"
+            "  <opensearch:startIndex>0</opensearch:startIndex>\n"
+            f"{entries}</feed>\n"
+        ).encode()
+
+
+def _stem_in(term: str, words: set[str]) -> bool:
+    return term in words or term.rstrip("s") in {w.rstrip("s") for w in words}
+
+
+def _entry(data: dict) -> str:
+    ident = data["id"]
+    lines = [
+        f"    <id>http://arxiv.org/abs/{ident}v1</id>",
+        f"    <title>{escape(data['title'])}</title>",
+    ]
+    submitted = data.get("_submitted") or ""
+    stamp = f"{submitted}T00:00:00Z" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", submitted) else None
+    if stamp:  # the day is known; the time of day is not, and is written as midnight
+        lines.append(f"    <updated>{stamp}</updated>")
+    lines.append(
+        f'    <link href="https://arxiv.org/abs/{ident}v1" rel="alternate" type="text/html"/>'
+    )
+    lines.append(
+        f'    <link href="https://arxiv.org/pdf/{ident}v1" rel="related" '
+        'type="application/pdf" title="pdf"/>'
+    )
+    if data.get("abstract"):
+        lines.append(f"    <summary>{escape(data['abstract'])}</summary>")
+    for category in (data.get("categories") or "").split():
+        lines.append(f'    <category term="{category}" scheme="http://arxiv.org/schemas/atom"/>')
+    if stamp:
+        lines.append(f"    <published>{stamp}</published>")
+    if data.get("categories"):
+        lines.append(f'    <arxiv:primary_category term="{data["categories"].split()[0]}"/>')
+    for family, given, _ in data.get("authors_parsed", []):
+        name = f"{given} {family}".strip()
+        lines.append(f"    <author>\n      <name>{escape(name)}</name>\n    </author>")
+    if data.get("doi"):
+        lines.append(f"    <arxiv:doi>{escape(data['doi'])}</arxiv:doi>")
+        lines.append(
+            f'    <link href="https://doi.org/{escape(data["doi"])}" rel="related" '
+            'type="text/html" title="doi"/>'
+        )
+    return "  <entry>\n" + "\n".join(lines) + "\n  </entry>\n"
+
+
+def _error_feed(ident: str) -> bytes:
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
+        'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n'
+        "  <id>https://arxiv.org/</id>\n  <title>arXiv Search Results</title>\n"
+        "  <updated>2026-04-12T22:59:06Z</updated>\n"
+        "  <opensearch:itemsPerPage>1</opensearch:itemsPerPage>\n"
+        "  <opensearch:totalResults>1</opensearch:totalResults>\n"
+        "  <opensearch:startIndex>0</opensearch:startIndex>\n"
+        "  <entry>\n"
+        f"    <id>https://arxiv.org/api/errors#incorrect_id_format_for_{escape(ident)}</id>\n"
+        "    <title>Error</title>\n"
+        f"    <summary>incorrect id format for {escape(ident)}</summary>\n"
+        "    <author>\n      <name>arXiv api core</name>\n    </author>\n"
+        "  </entry>\n</feed>\n"
+    ).encode()
+
+
+# ------------------------------------------------------------------------------------- Crossref
+
+
+class FakeCrossref(FakeService):
+    """`/works/{doi}` and `/works?query.bibliographic=…&rows=…`."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        self.works: dict[str, dict] = {}
+        for message in json.loads((FIXTURES / "crossref-works.json").read_text("utf-8")):
+            self.works[message["DOI"].lower()] = message
+        for path in (FIXTURES / "reference/crossref").glob("work_*.json"):
+            message = json.loads(path.read_text("utf-8"))["message"]
+            self.works[message["DOI"].lower()] = message
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        if path.startswith("/works/"):
+            doi = unquote(path[len("/works/") :]).lower()
+            if doi in self.works:
+                return 200, "application/json", _envelope("work", self.works[doi]), {}
+            return 404, "text/plain", b"Resource not found.", {}
+        if path == "/works":
+            text = query.get("query.bibliographic", [""])[0]
+            rows = int(query.get("rows", ["20"])[0])
+            hits = self._search(text)
+            message = {
+                "facets": {},
+                "total-results": len(hits),
+                "items": hits[:rows],
+                "items-per-page": rows,
+                "query": {"start-index": 0, "search-terms": text},
+            }
+            return 200, "application/json", _envelope("work-list", message), {}
+        return 404, "text/plain", b"Resource not found.", {}
+
+    def _search(self, text: str) -> list[dict]:
+        wanted = set(match_key(text).split())
+        scored = []
+        for message in self.works.values():
+            words = set(match_key(" ".join(message.get("title") or [])).split())
+            for author in message.get("author") or []:
+                words |= set(match_key(author.get("family", "")).split())
+            overlap = len(wanted & words)
+            if overlap >= max(2, len(wanted) // 2):
+                scored.append({**message, "score": round(overlap * 1.7, 3)})
+        scored.sort(key=lambda m: -m["score"])
+        return scored
+
+
+def _envelope(kind: str, message: dict) -> bytes:
+    return json.dumps(
+        {"status": "ok", "message-type": kind, "message-version": "1.0.0", "message": message}
+    ).encode()
