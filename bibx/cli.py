@@ -26,7 +26,7 @@ from bibx.sources import Source
 from bibx.sources.http import HttpSession, NotCached
 from bibx.writers import writers
 
-EXIT_OK, EXIT_ERROR, EXIT_UNRESOLVED = 0, 1, 3
+EXIT_OK, EXIT_ERROR, EXIT_UNRESOLVED, EXIT_INTERRUPTED = 0, 1, 3, 130
 
 app = typer.Typer(
     add_completion=False,
@@ -248,6 +248,9 @@ def export(
     except OSError as exc:
         say(f"error: {exc.filename or ''}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        say("interrupted: nothing written; the answers received so far are cached")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     summary(final, quiet)
     if http is not None and not quiet:
         say(f"{http.requests_sent} requests sent")
@@ -272,3 +275,7 @@ def summary(records: list[Record], quiet: bool) -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

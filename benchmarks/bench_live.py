@@ -1,0 +1,91 @@
+"""Benchmark: `bibx export` of the seed page against loopback arXiv and Crossref servers that
+answer in about 300 ms, with the real politeness limits, cold (empty cache) and warm.
+
+    python benchmarks/bench_live.py [--latency 0.3] [--runs 1]
+
+Prints, per run: requests made to each service, wall time, and every politeness violation seen by
+the servers (arXiv: two requests less than 3 s apart or two at once; Crossref polite pool: more
+than 3 searches in any 1 s window or in flight, more than 10 single-work look-ups in any 1 s).
+Targets (issue #3): cold <= 30 s, warm <= 1 s, zero violations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakes import FakeArxiv, FakeCrossref  # noqa: E402
+
+PAGE = ROOT / "fixtures" / "hf-papers-alignment.txt"
+ARXIV_GAP = 3.0
+SLACK = 0.05  # clock skew between the client's limiter and the server's arrival stamps
+
+
+def violations(arxiv: FakeArxiv, crossref: FakeCrossref) -> list[str]:
+    found = []
+    times = [e.at for e in arxiv.log]
+    for a, b in zip(times, times[1:], strict=False):
+        if b - a < ARXIV_GAP - SLACK:
+            found.append(f"arXiv: two requests {b - a:.2f} s apart")
+    if arxiv.max_in_flight > 1:
+        found.append(f"arXiv: {arxiv.max_in_flight} requests in flight")
+    for path, limit in (("/works", 3), ("/works/", 10)):
+        stamps = sorted(
+            e.at for e in crossref.log if (e.path == "/works") == (path == "/works")
+        )
+        for i, start in enumerate(stamps):
+            window = [t for t in stamps[i:] if t < start + 1.0 - SLACK]
+            if len(window) > limit:
+                found.append(f"Crossref {path}: {len(window)} requests within 1 s")
+                break
+    if crossref.max_in_flight > 3 + 10:
+        found.append(f"Crossref: {crossref.max_in_flight} requests in flight")
+    return found
+
+
+def run(cache: Path, arxiv: FakeArxiv, crossref: FakeCrossref, out: Path) -> tuple[float, str]:
+    command = [
+        sys.executable, "-m", "bibx.cli", "export", str(PAGE), "--out", f"{out}/",
+        "--arxiv-api", arxiv.api, "--crossref-api", crossref.url, "--cache", str(cache),
+        "--mailto", "bench@example.org", "--quiet",
+    ]  # fmt: skip
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    return time.perf_counter() - start, done.stderr.strip() + f" (exit {done.returncode})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--latency", type=float, default=0.3)
+    args = parser.parse_args()
+    arxiv = FakeArxiv(latency=args.latency).start()
+    crossref = FakeCrossref(latency=args.latency).start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            cache, out = Path(tmp) / "cache", Path(tmp) / "out"
+            for label in ("cold", "warm"):
+                before = (len(arxiv.log), len(crossref.log))
+                seconds, stderr = run(cache, arxiv, crossref, out)
+                made = (len(arxiv.log) - before[0], len(crossref.log) - before[1])
+                print(
+                    f"{label}: {seconds:6.2f} s wall, requests: arXiv {made[0]}, "
+                    f"Crossref {made[1]}; {stderr.splitlines()[-1] if stderr else ''}"
+                )
+        problems = violations(arxiv, crossref)
+        print(f"politeness violations: {len(problems)}")
+        for line in problems:
+            print(f"  {line}")
+    finally:
+        arxiv.stop()
+        crossref.stop()
+
+
+if __name__ == "__main__":
+    main()
