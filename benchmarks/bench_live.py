@@ -12,6 +12,7 @@ Targets (issue #3): cold <= 30 s, warm <= 1 s, zero violations.
 from __future__ import annotations
 
 import argparse
+import itertools
 import subprocess
 import sys
 import tempfile
@@ -31,15 +32,13 @@ SLACK = 0.05  # clock skew between the client's limiter and the server's arrival
 def violations(arxiv: FakeArxiv, crossref: FakeCrossref) -> list[str]:
     found = []
     times = [e.at for e in arxiv.log]
-    for a, b in zip(times, times[1:], strict=False):
+    for a, b in itertools.pairwise(times):
         if b - a < ARXIV_GAP - SLACK:
             found.append(f"arXiv: two requests {b - a:.2f} s apart")
     if arxiv.max_in_flight > 1:
         found.append(f"arXiv: {arxiv.max_in_flight} requests in flight")
     for path, limit in (("/works", 3), ("/works/", 10)):
-        stamps = sorted(
-            e.at for e in crossref.log if (e.path == "/works") == (path == "/works")
-        )
+        stamps = sorted(e.at for e in crossref.log if (e.path == "/works") == (path == "/works"))
         for i, start in enumerate(stamps):
             window = [t for t in stamps[i:] if t < start + 1.0 - SLACK]
             if len(window) > limit:

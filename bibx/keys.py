@@ -31,7 +31,8 @@ def base_key(record: Record) -> str:
             return cleaned
     first = record.authors[0] if record.authors else None
     author = _ascii((first.family or first.literal or "") if first else "").lower() or "anon"
-    title_words = [w for w in match_key(record.title or "").split() if w not in STOPWORDS]
+    title = re.sub(r"(?<=\w)['’](?=\w)", "", record.title or "")  # Google's -> Googles
+    title_words = [w for w in match_key(title).split() if w not in STOPWORDS]
     short = "".join(_ascii(w).capitalize() for w in title_words[:3])
     year = str(record.year) if record.year else "nd"
     return f"{author}{short}{year}"

@@ -87,15 +87,21 @@ def test_case_protection_is_per_word(text, expected):
     [
         (
             "50% & $5 # a_b {x} ~ ^ \\",
-            r"50\% \& \$5 \# a\_b \{x\} \textasciitilde{} "
+            r"50\% \& \$5 \# a\_b \textbraceleft{}x\textbraceright{} \textasciitilde{} "
             r"\textasciicircum{} \textbackslash{}",
         ),
         ("Müller", r"M{\"u}ller"),
         ("ğ ı", r"{\u{g}} {\i}"),
         ("ǖ", r"{\={\"{u}}}"),  # stacked accents nest
         ("$\\infty$-former", "$\\infty$-former"),
-        ("$\\write18{rm -rf /}$", r"\$\textbackslash{}write18\{rm -rf /\}\$"),
-        ("\\input{/etc/passwd}", r"\textbackslash{}input\{/etc/passwd\}"),
+        (
+            "$\\write18{rm -rf /}$",
+            r"\$\textbackslash{}write18\textbraceleft{}rm -rf /\textbraceright{}\$",
+        ),
+        (
+            "\\input{/etc/passwd}",
+            r"\textbackslash{}input\textbraceleft{}/etc/passwd\textbraceright{}",
+        ),
     ],
 )
 def test_latex_escaping(text, expected):

@@ -105,7 +105,7 @@ def entry_to_record(entry: Entry, source: str) -> tuple[Record, list[str]]:
         if month and len(parts) == 1:
             parts.append(month)
         record.issued = tuple(parts)
-    elif "year" in text:
+    elif "year" in text and text["year"].strip().lower() not in ("n.d.", "nd", ""):
         problems.append(f"{origin}: year {text['year']!r} of {entry.key!r} is not a year; ignored")
     record.container_title = (
         text.get("journal") or text.get("booktitle") or text.get("journaltitle")

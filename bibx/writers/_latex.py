@@ -18,8 +18,9 @@ SPECIALS = {
     "$": r"\$",
     "#": r"\#",
     "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
+    # \{ and \} would still count as braces for BibTeX's own brace matching
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
@@ -250,8 +251,18 @@ def _protect_token(token: str) -> str:
     return (head + "-" if head else "") + "{" + body + "}" + ("-" + tail if tail else "")
 
 
+OPEN, CLOSE = "\x01", "\x02"  # protection marks, turned into braces after escaping
+
+
 def protect_case(text: str) -> str:
-    return _TOKEN.sub(lambda m: _protect_token(m.group()), text)
+    """Brace the words whose case must survive a style that lower-cases titles."""
+    return _marked(text).replace(OPEN, "{").replace(CLOSE, "}")
+
+
+def _marked(text: str) -> str:
+    return _TOKEN.sub(
+        lambda m: _protect_token(m.group()).replace("{", OPEN).replace("}", CLOSE), text
+    )
 
 
 def to_latex(text: str, *, ascii_only: bool, protect: bool = False) -> str:
@@ -272,13 +283,9 @@ def to_latex(text: str, *, ascii_only: bool, protect: bool = False) -> str:
 
 
 def _text_part(text: str, ascii_only: bool, protect: bool) -> str:
+    text = text.replace(OPEN, "").replace(CLOSE, "")
     if protect:
-        # protect on the raw words, then escape what lies between and inside the braces
-        pieces = re.split(r"(\{[^{}]*\})", protect_case(text))
-        return "".join(
-            "{" + escape_text(p[1:-1], ascii_only) + "}"
-            if p.startswith("{") and p.endswith("}") and i % 2
-            else escape_text(p, ascii_only)
-            for i, p in enumerate(pieces)
-        )
+        # mark the words to protect, escape everything (data braces included), then brace
+        escaped = escape_text(_marked(text), ascii_only)
+        return escaped.replace(OPEN, "{").replace(CLOSE, "}")
     return escape_text(text, ascii_only)

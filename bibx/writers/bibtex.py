@@ -7,6 +7,8 @@ arXiv's own export, dblp and Better BibTeX write. Field mapping: docs/field-mapp
 
 from __future__ import annotations
 
+import re
+
 from bibx.keys import assign_keys
 from bibx.model import Name, Record
 from bibx.writers._latex import ENCODER, to_latex
@@ -15,6 +17,7 @@ NAME = "bibtex"
 EXTENSION = ".bib"
 DIALECTS = ("bibtex", "biblatex")
 
+NO_DATE = "n.d."
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
@@ -33,6 +36,13 @@ def _name(name: Name, ascii_only: bool) -> str:
     if name.given:
         parts.append(tex(name.given))
     return ", ".join(parts)
+
+
+def verbatim(value: str) -> str:
+    """doi, url and eprint are read verbatim (biblatex; natbib's \\doi and \\url): no escaping,
+    except `%`, which would start a comment; characters that could unbalance the entry or start
+    a command are dropped (no real DOI, URL or arXiv id has them)."""
+    return re.sub(r"[{}\\\s]", "", value).replace("%", "\\%")
 
 
 def entry_type(record: Record, dialect: str) -> str:
@@ -62,6 +72,9 @@ def fields(record: Record, dialect: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if record.authors:
         out.append(("author", " and ".join(_name(n, ascii_only) for n in record.authors)))
+    elif record.title:
+        # BibTeX's own field for sorting and labelling an entry with no author
+        out.append(("key", tex(" ".join(record.title.split()[:3]))))
     if record.title:
         out.append(("title", tex(record.title, protect=True)))
     if record.container_title:
@@ -86,23 +99,25 @@ def fields(record: Record, dialect: str) -> list[tuple[str, str]]:
             out.append(("year", str(record.issued[0])))
             if len(record.issued) > 1 and 1 <= record.issued[1] <= 12:
                 out.append(("month", MONTHS[record.issued[1] - 1]))  # a macro: no braces
+    elif dialect == "bibtex":
+        out.append(("year", NO_DATE))  # says "no date" outright: classic styles warn on none
     if record.publisher and etype != "misc" and etype != "online":
         out.append(("publisher", tex(record.publisher)))
     doi = record.best_doi if record.status == "resolved" else record.doi
     if doi:
-        out.append(("doi", tex(doi)))
+        out.append(("doi", verbatim(doi)))
     if record.url:
-        out.append(("url", tex(record.url)))
+        out.append(("url", verbatim(record.url)))
     if record.arxiv_id:
-        out.append(("eprint", record.arxiv_id))
+        out.append(("eprint", verbatim(record.arxiv_id)))
         if dialect == "bibtex":
             out.append(("archiveprefix", "arXiv"))
             if record.arxiv_class:
-                out.append(("primaryclass", record.arxiv_class))
+                out.append(("primaryclass", verbatim(record.arxiv_class)))
         # Zotero's BibTeX import keeps the arXiv id only when eprinttype names arXiv.
         out.append(("eprinttype", "arxiv"))
         if dialect == "biblatex" and record.arxiv_class:
-            out.append(("eprintclass", record.arxiv_class))
+            out.append(("eprintclass", verbatim(record.arxiv_class)))
         if dialect == "biblatex" and etype == "online":
             out.append(("pubstate", "prepublished"))
     notes = [record.note] if record.note and record.status == "input" else []

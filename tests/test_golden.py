@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bibx.writers import bibtex, csljson, zotero_rdf
+from tests.golden import GOLDEN, hard_records
+
+CASES = {
+    "hard.bib": lambda records: bibtex.write(records, dialect="bibtex"),
+    "hard-biblatex.bib": lambda records: bibtex.write(records, dialect="biblatex"),
+    "hard.json": csljson.write,
+    "hard.rdf": zotero_rdf.write,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_writers_match_their_golden_files(name, tmp_path):
+    text = CASES[name](hard_records(tmp_path))
+    path = GOLDEN / name
+    if os.environ.get("BIBX_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
