@@ -42,6 +42,7 @@ TYPE_MAP = {
     "posted-content": "article",
 }
 
+_BLOCK_TAG = re.compile(r"</?(?:jats:)?(?:p|sec|title|list|list-item|br|div)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -60,7 +61,8 @@ def _first(value: Any) -> str | None:
 def _strip_markup(text: str) -> str:
     """JATS/HTML in titles and abstracts (`<jats:p>`, `<i>`) to plain text."""
     text = re.sub(r"<jats:title>[^<]*</jats:title>", " ", text)
-    return squash(html.unescape(_TAG.sub(" ", text)))
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", text))  # inline tags (italic, sup) leave no gap
+    return squash(html.unescape(text))
 
 
 def _issued(message: dict[str, Any]) -> tuple[int, ...] | None:
