@@ -8,6 +8,7 @@ Exit codes: 0 every entry resolved; 3 some entries unresolved or ambiguous (all 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +22,7 @@ from bibx.errors import BibxError
 from bibx.model import Record
 from bibx.output import write_atomic
 from bibx.readers import ReadResult, decode, forms, read_path, read_text
+from bibx.report import render_report, render_table, report_row
 from bibx.resolver import Resolver, deduplicate
 from bibx.sources import Source
 from bibx.sources.http import HttpSession, NotCached
@@ -156,92 +158,86 @@ def output_paths(out: str, chosen: list[str], inputs: list[str], force: bool) ->
     return paths
 
 
-@app.command()
-def export(
-    inputs: Annotated[list[str], typer.Argument(help="Input files (or - for stdin).")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.all,
-    out: Annotated[
-        str, typer.Option("--out", "-o", help="Output file, directory (ending in /), or -.")
-    ] = "-",
-    form: Annotated[
-        str | None,
-        typer.Option("--from", help=f"Input form, instead of detecting it: {', '.join(forms())}."),
-    ] = None,
-    snapshot: Annotated[
-        Path | None, typer.Option(help="arXiv metadata snapshot (JSON lines, .gz or not).")
-    ] = None,
-    offline: Annotated[
-        bool, typer.Option(help="Never touch the network: snapshot and HTTP cache only.")
-    ] = False,
-    live: Annotated[
-        bool, typer.Option(help="Ask the live arXiv and Crossref APIs (--no-live: never).")
-    ] = True,
-    mailto: Annotated[
-        str | None,
-        typer.Option(envvar="BIBX_MAILTO", help="Your e-mail, for Crossref's polite pool."),
-    ] = None,
-    cache: Annotated[
-        Path | None,
-        typer.Option(envvar="BIBX_CACHE", help="Cache directory (default: XDG cache)."),
-    ] = None,
-    use_cache: Annotated[
-        bool, typer.Option("--cache-responses/--no-cache", help="Cache HTTP answers.")
-    ] = True,
-    arxiv_api: Annotated[
-        str | None, typer.Option(envvar="BIBX_ARXIV_API", help="arXiv API endpoint.")
-    ] = None,
-    crossref_api: Annotated[
-        str | None, typer.Option(envvar="BIBX_CROSSREF_API", help="Crossref API endpoint.")
-    ] = None,
-    prefer: Annotated[
-        Prefer, typer.Option(help="Write the published version, or keep the preprint.")
-    ] = Prefer.published,
-    bib_dialect: Annotated[
-        Dialect, typer.Option("--bib-dialect", help="BibTeX for bibtex/natbib or biber.")
-    ] = Dialect.bibtex,
-    force: Annotated[bool, typer.Option(help="Allow overwriting an input file.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
-) -> None:
-    """Read INPUTS, resolve every entry, write the bibliography."""
-    chosen = [f.value for f in Format if f is not Format.all] if fmt is Format.all else [fmt.value]
-    if fmt is Format.all and out == "-":
-        out = "build/"
+InputsArg = Annotated[list[str], typer.Argument(help="Input files (or - for stdin).")]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", help=f"Input form, instead of detecting it: {', '.join(forms())}."),
+]
+SnapshotOpt = Annotated[
+    Path | None, typer.Option(help="arXiv metadata snapshot (JSON lines, .gz or not).")
+]
+OfflineOpt = Annotated[
+    bool, typer.Option(help="Never touch the network: snapshot and HTTP cache only.")
+]
+LiveOpt = Annotated[
+    bool, typer.Option(help="Ask the live arXiv and Crossref APIs (--no-live: never).")
+]
+MailtoOpt = Annotated[
+    str | None, typer.Option(envvar="BIBX_MAILTO", help="Your e-mail, for Crossref's polite pool.")
+]
+CacheOpt = Annotated[
+    Path | None, typer.Option(envvar="BIBX_CACHE", help="Cache directory (default: XDG cache).")
+]
+UseCacheOpt = Annotated[
+    bool, typer.Option("--cache-responses/--no-cache", help="Cache HTTP answers.")
+]
+ArxivOpt = Annotated[str | None, typer.Option(envvar="BIBX_ARXIV_API", help="arXiv API endpoint.")]
+CrossrefOpt = Annotated[
+    str | None, typer.Option(envvar="BIBX_CROSSREF_API", help="Crossref API endpoint.")
+]
+PreferOpt = Annotated[
+    Prefer, typer.Option(help="Write the published version, or keep the preprint.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
+
+
+@dataclass
+class Run:
+    records: list[Record]
+    problems: list[str]  # input that could not be read
+    source_errors: list[str]  # services that failed
+    http: HttpSession | None
+
+    @property
+    def exit_code(self) -> int:
+        if self.problems or self.source_errors:
+            return EXIT_ERROR
+        if any(r.status != "resolved" for r in self.records):
+            return EXIT_UNRESOLVED
+        return EXIT_OK
+
+
+def pipeline(
+    inputs: list[str], form: str | None, options: SourceOptions, prefer: Prefer, quiet: bool
+) -> Run:
+    """Read, resolve, merge duplicates; report problems on stderr as they are found."""
+    records, problems, warnings = read_inputs(inputs, form)
+    for line in problems:
+        say(f"error: {line}")
+    if not quiet:
+        for line in warnings:
+            say(f"warning: {line}")
+    sources, http = build_sources(options)
+    if not sources:
+        raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
+    resolver = Resolver(sources, progress=None if quiet else _progress, prefer=prefer.value)
+    resolved = resolver.resolve(records)
+    source_errors = [
+        f"{name}: {exc}" for name, exc in resolver.errors.items() if not isinstance(exc, NotCached)
+    ]
+    for line in source_errors:
+        say(f"error: {line}")
+    final, merges = deduplicate(resolved)
+    if not quiet:
+        for line in merges:
+            say(f"merged: {line}")
+    return Run(final, problems, source_errors, http)
+
+
+def guarded(action: Callable[[], Run], quiet: bool) -> None:
+    """Run a command's work; turn every failure the user can cause into one line and an exit."""
     try:
-        paths = output_paths(out, chosen, inputs, force)
-        records, problems, warnings = read_inputs(inputs, form)
-        for line in problems:
-            say(f"error: {line}")
-        if not quiet:
-            for line in warnings:
-                say(f"warning: {line}")
-        options = SourceOptions(
-            snapshot, cache, use_cache, offline, live, mailto, arxiv_api, crossref_api
-        )
-        sources, http = build_sources(options)
-        if not sources:
-            raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
-        resolver = Resolver(sources, progress=None if quiet else _progress, prefer=prefer.value)
-        resolved = resolver.resolve(records)
-        source_errors = [
-            f"{name}: {exc}"
-            for name, exc in resolver.errors.items()
-            if not isinstance(exc, NotCached)
-        ]
-        for line in source_errors:
-            say(f"error: {line}")
-        final, merges = deduplicate(resolved)
-        if not quiet:
-            for line in merges:
-                say(f"merged: {line}")
-        table = writers()
-        for name in chosen:
-            text = table[name].write(final, dialect=bib_dialect.value)
-            if name in paths:
-                write_atomic(paths[name], text)
-                if not quiet:
-                    say(f"wrote {paths[name]} ({len(final)} entries)")
-            else:
-                sys.stdout.write(text)
+        run = action()
     except BibxError as exc:
         say(f"error: {exc}")
         raise typer.Exit(EXIT_ERROR) from None
@@ -251,13 +247,105 @@ def export(
     except KeyboardInterrupt:
         say("interrupted: nothing written; the answers received so far are cached")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    summary(final, quiet)
-    if http is not None and not quiet:
-        say(f"{http.requests_sent} requests sent")
-    if problems or source_errors:
+    summary(run.records, quiet)
+    if run.http is not None and not quiet:
+        say(f"{run.http.requests_sent} requests sent")
+    if run.exit_code:
+        raise typer.Exit(run.exit_code)
+
+
+@app.command()
+def export(
+    inputs: InputsArg,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.all,
+    out: Annotated[
+        str, typer.Option("--out", "-o", help="Output file, directory (ending in /), or -.")
+    ] = "-",
+    form: FromOpt = None,
+    snapshot: SnapshotOpt = None,
+    offline: OfflineOpt = False,
+    live: LiveOpt = True,
+    mailto: MailtoOpt = None,
+    cache: CacheOpt = None,
+    use_cache: UseCacheOpt = True,
+    arxiv_api: ArxivOpt = None,
+    crossref_api: CrossrefOpt = None,
+    prefer: PreferOpt = Prefer.published,
+    bib_dialect: Annotated[
+        Dialect, typer.Option("--bib-dialect", help="BibTeX for bibtex/natbib or biber.")
+    ] = Dialect.bibtex,
+    force: Annotated[bool, typer.Option(help="Allow overwriting an input file.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Read INPUTS, resolve every entry, write the bibliography."""
+    chosen = [f.value for f in Format if f is not Format.all] if fmt is Format.all else [fmt.value]
+    if fmt is Format.all and out == "-":
+        out = "build/"
+    options = SourceOptions(
+        snapshot, cache, use_cache, offline, live, mailto, arxiv_api, crossref_api
+    )
+
+    def work() -> Run:
+        paths = output_paths(out, chosen, inputs, force)
+        run = pipeline(inputs, form, options, prefer, quiet)
+        table = writers()
+        for name in chosen:
+            text = table[name].write(run.records, dialect=bib_dialect.value)
+            if name == "bibtex" and bib_dialect is Dialect.bibtex:
+                lost = table[name].unencodable()
+                if lost:
+                    say(
+                        f"warning: classic BibTeX cannot carry {''.join(sorted(lost))!r}; "
+                        "written as '?' (use --bib-dialect biblatex to keep them)"
+                    )
+            if name in paths:
+                write_atomic(paths[name], text)
+                if not quiet:
+                    say(f"wrote {paths[name]} ({len(run.records)} entries)")
+            else:
+                sys.stdout.write(text)
+        return run
+
+    guarded(work, quiet)
+
+
+@app.command()
+def resolve(
+    inputs: InputsArg,
+    report: Annotated[
+        Path | None, typer.Option(help="Also write the table to FILE (.csv or .json).")
+    ] = None,
+    form: FromOpt = None,
+    snapshot: SnapshotOpt = None,
+    offline: OfflineOpt = False,
+    live: LiveOpt = True,
+    mailto: MailtoOpt = None,
+    cache: CacheOpt = None,
+    use_cache: UseCacheOpt = True,
+    arxiv_api: ArxivOpt = None,
+    crossref_api: CrossrefOpt = None,
+    prefer: PreferOpt = Prefer.published,
+    quiet: QuietOpt = False,
+) -> None:
+    """Resolve INPUTS and print what was found for each entry, and why."""
+    options = SourceOptions(
+        snapshot, cache, use_cache, offline, live, mailto, arxiv_api, crossref_api
+    )
+    if report is not None and report.suffix.lower() not in (".csv", ".json"):
+        say(f"error: {report}: the report must end in .csv or .json")
         raise typer.Exit(EXIT_ERROR)
-    if any(r.status != "resolved" for r in final):
-        raise typer.Exit(EXIT_UNRESOLVED)
+
+    def work() -> Run:
+        run = pipeline(inputs, form, options, prefer, quiet)
+        rows = [report_row(r) for r in run.records]
+        sys.stdout.write(render_table(rows))
+        if report is not None:
+            write_atomic(report, render_report(rows, report.suffix.lower()))
+            if not quiet:
+                say(f"wrote {report} ({len(rows)} rows)")
+        return run
+
+    guarded(work, quiet)
 
 
 def summary(records: list[Record], quiet: bool) -> None:

@@ -89,6 +89,7 @@ class Record:
     # bookkeeping
     key: str | None = None  # citation key given by the input, kept by the BibTeX writer
     origin: str | None = None  # "file:line" of the input entry this record came from
+    given: str | None = None  # what the input named it by (title, arXiv id or DOI), for reports
     status: Status = "input"
     confidence: float | None = None
     reason: str | None = None  # why unresolved / ambiguous, or which signals decided
@@ -111,6 +112,12 @@ class Record:
         """The publisher's DOI where there is one, else arXiv's."""
         return self.doi or self.arxiv_doi
 
+    def named_by(self) -> str:
+        """What identifies the entry as the user gave it."""
+        if self.arxiv_id and not self.title:
+            return f"arXiv:{self.arxiv_id}"
+        return self.title or (f"doi:{self.doi}" if self.doi else "") or self.key or ""
+
     def label(self) -> str:
         """How to name this entry to the user in messages."""
         where = f"{self.origin}: " if self.origin else ""
@@ -130,5 +137,5 @@ class Record:
 DATA_FIELDS = [
     f.name
     for f in fields(Record)
-    if f.name not in ("key", "origin", "status", "confidence", "reason", "provenance")
+    if f.name not in ("key", "origin", "given", "status", "confidence", "reason", "provenance")
 ]

@@ -156,3 +156,40 @@ def test_bibx_output_reads_back_as_input(tmp_path, form):
     again = export(str(first), "-f", form, "-q")
     assert again.exit_code == EXIT_OK, again.stderr
     assert again.stdout.split("\n", 2)[2:] == first.read_text(encoding="utf-8").split("\n", 2)[2:]
+
+
+def test_resolve_prints_a_table_and_writes_a_report(tmp_path):
+    inp = tmp_path / "list.txt"
+    inp.write_text(
+        "2410.11817\nLarge Language Model Alignment\n"
+        "Extending Context Window of Large Language Models\nA Survey of Quantum Gravity\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.json"
+    result = runner.invoke(
+        app,
+        ["resolve", str(inp), "--snapshot", str(SNAPSHOT), "--no-live", "--report", str(report)],
+    )
+    assert result.exit_code == EXIT_UNRESOLVED
+    header = result.stdout.splitlines()[0].split()
+    assert header == ["input", "given", "outcome", "confidence", "arxiv_id", "doi",
+                      "title_found", "signals"]  # fmt: skip
+    rows = json.loads(report.read_text(encoding="utf-8"))
+    assert [(r["outcome"], r["arxiv_id"]) for r in rows] == [
+        ("resolved", "2410.11817"),
+        (
+            "resolved",
+            "2309.15025",
+        ),  # truncated title: the survey, "Large Language Model Alignment: A Survey"
+        ("ambiguous", ""),
+        ("unresolved", ""),
+    ]
+    assert rows[0]["signals"] == "arXiv id look-up" and rows[0]["confidence"] == "1.00"
+    assert "title=0.93" in rows[1]["signals"]
+    assert "2306.15595" in rows[2]["signals"] and "2410.01490" in rows[2]["signals"]
+    csv_report = tmp_path / "report.csv"
+    runner.invoke(app, ["resolve", str(inp), "--snapshot", str(SNAPSHOT), "--no-live", "-q",
+                        "--report", str(csv_report)])  # fmt: skip
+    assert csv_report.read_text(encoding="utf-8").splitlines()[0] == (
+        "input,given,outcome,confidence,arxiv_id,doi,title_found,signals"
+    )

@@ -183,7 +183,7 @@ class HttpSession:
         if hit is not None:
             return hit
         if self.offline:
-            raise NotCached(f"{host}: offline, and not in the cache")
+            raise NotCached("not asked (offline, not in the cache)")
         if host in self.down:
             raise Unreachable(self.down[host])
         limiter = self.limiter(limit or host)
