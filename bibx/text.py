@@ -9,7 +9,7 @@ from functools import lru_cache
 from pylatexenc.latex2text import LatexNodes2Text
 
 _LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
-_LATEX_HINT = re.compile(r"[\\{}$]")
+_LATEX_HINT = re.compile(r"[\\{}$]|--|''|``")
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -19,6 +19,22 @@ def squash(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# Text-mode commands for special characters (what bibx's own BibTeX writer emits) that
+# pylatexenc drops or maps to look-alikes; swapped for private-use marks before it runs.
+_TEXT_SYMBOLS = {
+    r"\textbraceleft": "{",
+    r"\textbraceright": "}",
+    r"\textasciitilde": "~",
+    r"\textasciicircum": "^",
+    r"\textbackslash": "\\",
+}
+_SYMBOL_RE = re.compile(
+    "(" + "|".join(re.escape(k) for k in _TEXT_SYMBOLS) + r")(?:\{\}|(?![A-Za-z])\s?)"
+)
+_MARKS = {chr(0xE000 + i): v for i, v in enumerate(_TEXT_SYMBOLS.values())}
+_MARK_OF = {k: chr(0xE000 + i) for i, k in enumerate(_TEXT_SYMBOLS)}
+
+
 def latex_to_unicode(text: str) -> str:
     """Turn LaTeX markup into plain Unicode (`M{\\"u}ller` -> `Müller`, `$^2$` -> `^2`).
 
@@ -26,10 +42,12 @@ def latex_to_unicode(text: str) -> str:
     """
     if not _LATEX_HINT.search(text):
         return squash(text)
+    marked = _SYMBOL_RE.sub(lambda m: _MARK_OF[m.group(1)], text)
     try:
-        return squash(_LATEX.latex_to_text(text))
+        plain = _LATEX.latex_to_text(marked)
     except Exception:  # pylatexenc is lenient, but never let markup sink an entry
-        return squash(re.sub(r"[\\{}$]", "", text))
+        plain = re.sub(r"[\\{}$]", "", marked)
+    return squash("".join(_MARKS.get(c, c) for c in plain))
 
 
 _MATH = re.compile(r"(?<!\\)(\$[^$]+\$)")
@@ -43,6 +61,7 @@ def tex_to_text(text: str) -> str:
     """
     if "$" not in text:
         return latex_to_unicode(text)
+    text = re.sub(r"(?<!\\)\{(\$[^$]+\$)\}", r"\1", text)  # {$Q^*$}: braces kept math's case
     out = []
     for i, part in enumerate(_MATH.split(text)):
         if i % 2:

@@ -11,7 +11,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from bibx.ids import parse_arxiv, parse_doi
 from bibx.model import Name, Record
 from bibx.readers import ReadResult
-from bibx.text import latex_to_unicode
+from bibx.text import latex_to_unicode, tex_to_text
 
 NAME = "bibtex"
 
@@ -64,7 +64,8 @@ def _name(parts: mw.NameParts) -> Name | None:
         return text or None
 
     last = " ".join(parts.last)
-    if not parts.first and not parts.von and last.startswith("{") and last.endswith("}"):
+    braced = last.startswith("{") and last.endswith("}") and not last.startswith("{\\")
+    if not parts.first and not parts.von and braced:
         return Name(literal=latex_to_unicode(last))  # {Team GLM}: a collective
     family = join(parts.von + parts.last)
     given = join(parts.first)
@@ -86,9 +87,7 @@ def entry_to_record(entry: Entry, source: str) -> tuple[Record, list[str]]:
     origin = f"{source}:{line}"
     problems: list[str] = []
     fields = {f.key.lower(): f.value for f in entry.fields}
-    text = {
-        k: latex_to_unicode(v) for k, v in fields.items() if isinstance(v, str) and k != "author"
-    }
+    text = {k: tex_to_text(v) for k, v in fields.items() if isinstance(v, str) and k != "author"}
     etype = entry.entry_type.lower()
     csl_type = TYPE_MAP.get(etype)
     if csl_type is None:
@@ -108,11 +107,14 @@ def entry_to_record(entry: Entry, source: str) -> tuple[Record, list[str]]:
     elif "year" in text and text["year"].strip().lower() not in ("n.d.", "nd", ""):
         problems.append(f"{origin}: year {text['year']!r} of {entry.key!r} is not a year; ignored")
     record.container_title = (
-        text.get("journal") or text.get("booktitle") or text.get("journaltitle")
+        text.get("journal")
+        or text.get("booktitle")
+        or text.get("journaltitle")
+        or text.get("howpublished")
     )
     record.volume = text.get("volume")
     record.issue = text.get("number") if csl_type != "article" else None
-    record.page = re.sub(r"\s*-+\s*", "-", text["pages"]) if "pages" in text else None
+    record.page = re.sub(r"\s*[-–—]+\s*", "-", text["pages"]) if "pages" in text else None
     record.publisher = text.get("publisher")
     record.url = text.get("url")
     record.abstract = text.get("abstract")

@@ -90,6 +90,7 @@ def item_to_record(item: dict[str, Any], origin: str) -> Record:
     if isinstance(custom, dict):
         # what bibx itself wrote: keep the arXiv facts and the match confidence on a round trip
         record.arxiv_id = record.arxiv_id or _text(custom.get("arxiv-id"))
+        record.title = _text(custom.get("bibx-title-tex")) or record.title
         record.arxiv_class = _text(custom.get("arxiv-class"))
         record.journal_ref = _text(custom.get("arxiv-journal-ref"))
         version = custom.get("arxiv-version")

@@ -212,9 +212,14 @@ class _Encoder:
 ENCODER = _Encoder()
 
 
+_LIGATURE_RE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')|(?<=`)(?=`)|(?<=[!?])(?=`)")
+
+
 def escape_text(text: str, ascii_only: bool) -> str:
-    """Plain text (no math) to LaTeX: specials escaped, non-ASCII encoded for classic BibTeX."""
+    """Plain text (no math) to LaTeX: specials escaped, non-ASCII encoded for classic BibTeX,
+    and the ligatures TeX would make of data (`--` to a dash, `''` to a quote) broken up."""
     escaped = _SPECIAL_RE.sub(lambda m: SPECIALS[m.group()], text)
+    escaped = _LIGATURE_RE.sub("{}", escaped)
     return ENCODER.encode(escaped) if ascii_only else escaped
 
 

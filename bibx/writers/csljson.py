@@ -48,6 +48,8 @@ def item(record: Record, key: str) -> dict[str, Any]:
     if record.note and record.status == "input":
         out["note"] = record.note
     custom: dict[str, Any] = {"bibx-status": record.status}
+    if record.title and out["title"] != record.title:
+        custom["bibx-title-tex"] = record.title  # the math as written, for a lossless read-back
     if record.confidence is not None:
         custom["bibx-confidence"] = record.confidence
     if record.reason and record.status != "resolved":
