@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes import FakeArxiv, FakeClock, FakeCrossref
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 REFERENCE = FIXTURES / "reference"
@@ -65,3 +67,22 @@ def resolved_page(snapshot_source, page_records):
     from bibx.resolver import Resolver
 
     return Resolver([snapshot_source]).resolve(page_records)
+
+
+@pytest.fixture
+def arxiv_server():
+    server = FakeArxiv().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def crossref_server():
+    server = FakeCrossref().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

@@ -24,6 +24,9 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
+from bibx.sources.arxiv import ArxivAPI
+from bibx.sources.crossref import Crossref
+from bibx.sources.http import HttpSession, RetryPolicy, polite_limiters
 from bibx.text import match_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -321,3 +324,43 @@ def _envelope(kind: str, message: dict) -> bytes:
     return json.dumps(
         {"status": "ok", "message-type": kind, "message-version": "1.0.0", "message": message}
     ).encode()
+
+
+# ------------------------------------------------------------------------- client helpers
+
+
+class FakeClock:
+    """Monotonic time that moves only when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def session(arxiv: FakeArxiv, crossref: FakeCrossref, clock: FakeClock, cache, **kw) -> HttpSession:
+    mailto = kw.pop("mailto", "dev@example.org")
+    limiters = polite_limiters(
+        urlsplit(arxiv.url).netloc, urlsplit(crossref.url).netloc, mailto, clock, clock.sleep
+    )
+    retry = kw.pop("retry", RetryPolicy(jitter=lambda: 1.0))
+    return HttpSession(
+        cache=cache,
+        mailto=mailto,
+        limiters=limiters,
+        retry=retry,
+        clock=clock,
+        sleep=clock.sleep,
+        timeout=kw.pop("timeout", (2.0, 5.0)),
+        **kw,
+    )
+
+
+def sources(http: HttpSession, arxiv: FakeArxiv, crossref: FakeCrossref):
+    return [ArxivAPI(http, arxiv.api), Crossref(http, crossref.url)]

@@ -18,65 +18,9 @@ from bibx.readers import read_path
 from bibx.resolver import Resolver
 from bibx.sources.arxiv import TITLES_PER_REQUEST, ArxivAPI
 from bibx.sources.crossref import Crossref
-from bibx.sources.http import GaveUp, HttpSession, RetryPolicy, polite_limiters
+from bibx.sources.http import GaveUp
 from tests.conftest import NOWHERE, PAGE
-from tests.fakes import FakeArxiv, FakeCrossref, Fault
-
-
-class FakeClock:
-    """Monotonic time that moves only when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def arxiv_server():
-    server = FakeArxiv().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def crossref_server():
-    server = FakeCrossref().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-def session(arxiv: FakeArxiv, crossref: FakeCrossref, clock: FakeClock, cache, **kw) -> HttpSession:
-    mailto = kw.pop("mailto", "dev@example.org")
-    limiters = polite_limiters(
-        urlsplit(arxiv.url).netloc, urlsplit(crossref.url).netloc, mailto, clock, clock.sleep
-    )
-    retry = kw.pop("retry", RetryPolicy(jitter=lambda: 1.0))
-    return HttpSession(
-        cache=cache,
-        mailto=mailto,
-        limiters=limiters,
-        retry=retry,
-        clock=clock,
-        sleep=clock.sleep,
-        timeout=kw.pop("timeout", (2.0, 5.0)),
-        **kw,
-    )
-
-
-def sources(http: HttpSession, arxiv: FakeArxiv, crossref: FakeCrossref):
-    return [ArxivAPI(http, arxiv.api), Crossref(http, crossref.url)]
+from tests.fakes import Fault, session, sources
 
 
 def test_title_searches_share_requests_and_resolve_every_seed_paper(

@@ -161,7 +161,11 @@ class ArxivAPI:
             raise SourceError("arXiv rejected the query (HTTP 400)")
         if response.status_code != 200:
             raise SourceError(f"arXiv answered HTTP {response.status_code}")
-        return parse_feed(response.content)
+        try:
+            return parse_feed(response.content)
+        except SourceError:
+            self.http.forget(response)
+            raise
 
     def lookup_arxiv(self, ids: list[str]) -> dict[str, Record]:
         found: dict[str, Record] = {}

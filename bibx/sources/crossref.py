@@ -147,7 +147,11 @@ class Crossref:
             return None
         if response.status_code != 200:
             raise SourceError(f"Crossref answered HTTP {response.status_code} for {doi}")
-        return work_to_record(_message(response.content, doi))
+        try:
+            return work_to_record(_message(response.content, doi))
+        except SourceError:
+            self.http.forget(response)
+            raise
 
     def lookup_doi(self, dois: list[str]) -> dict[str, Record]:
         found: dict[str, Record] = {}
@@ -174,7 +178,11 @@ class Crossref:
         )
         if response.status_code != 200:
             raise SourceError(f"Crossref search answered HTTP {response.status_code}")
-        items = _message(response.content, "a search").get("items") or []
+        try:
+            items = _message(response.content, "a search").get("items") or []
+        except SourceError:
+            self.http.forget(response)
+            raise
         return [work_to_record(i) for i in items if isinstance(i, dict)]
 
     def search_many(self, entries: list[Record]) -> list[list[Record] | SourceError]:

@@ -222,6 +222,12 @@ class HttpSession:
             waited += wait
         raise GaveUp(f"{host}: gave up after {attempt + 1} tries: {last_error}")
 
+    def forget(self, response: requests.Response) -> None:
+        """Drop a cached answer that turned out unusable (truncated, malformed), so that a
+        later run asks again instead of failing from the cache."""
+        if isinstance(self.session, requests_cache.CachedSession):
+            self.session.cache.delete(requests=[response.request])
+
     def _send(
         self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None
     ) -> requests.Response:

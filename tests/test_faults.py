@@ -1,0 +1,129 @@
+"""Network faults against the loopback servers: each ends in bounded retries and then an honest
+"unresolved: <why>" for the entries concerned only; the rest of the run goes on, and a rerun
+picks up from the cache."""
+
+from __future__ import annotations
+
+import pytest
+
+from bibx.model import Record
+from bibx.resolver import Resolver
+from bibx.sources.arxiv import ArxivAPI
+from bibx.sources.crossref import Crossref
+from bibx.sources.http import RetryPolicy
+from tests.fakes import FakeClock, Fault, session, sources
+
+TRUNCATED = b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry><id>ht"
+ENTRIES = [Record(arxiv_id="2410.11817"), Record(doi="10.1145/3340531.3411908")]
+
+
+def resolve(http, arxiv, crossref, entries=ENTRIES):
+    return Resolver(sources(http, arxiv, crossref), prefer="preprint").resolve(list(entries))
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(reset=True),
+        Fault(status=500),
+        Fault(status=502, body=b"<html>Bad Gateway</html>", headers={"Content-Type": "text/html"}),
+        Fault(status=503, headers={"Retry-After": "2"}),
+        Fault(status=429, body=b"Rate exceeded."),
+        Fault(stall=1.0),  # longer than the client's read timeout below
+    ],
+    ids=["reset", "500", "502-html", "503-retry-after", "429-no-retry-after", "stall"],
+)
+def test_a_passing_fault_is_retried_and_the_run_succeeds(
+    arxiv_server, crossref_server, clock, tmp_path, fault
+):
+    arxiv_server.faults.append(fault)
+    http = session(arxiv_server, crossref_server, clock, tmp_path, timeout=(1.0, 0.3))
+    out = resolve(http, arxiv_server, crossref_server)
+    assert [r.status for r in out] == ["resolved", "resolved"]
+    assert len(arxiv_server.log) == 2  # the failed try and the good one
+
+
+def test_a_server_that_stalls_for_30_s_costs_bounded_time(
+    arxiv_server, crossref_server, clock, tmp_path
+):
+    for _ in range(3):
+        arxiv_server.faults.append(Fault(stall=30.0))
+    retry = RetryPolicy(attempts=3, jitter=lambda: 1.0)
+    http = session(arxiv_server, crossref_server, clock, tmp_path, timeout=(1.0, 0.2), retry=retry)
+    out = resolve(http, arxiv_server, crossref_server)
+    assert out[0].status == "unresolved"
+    assert "gave up after 3 tries: no answer within 0.2 s" in out[0].reason
+    assert out[1].status == "resolved"  # Crossref's entry is untouched by arXiv's trouble
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype", "why"),
+    [
+        (TRUNCATED, "application/atom+xml", "not well-formed"),
+        (b"<html><body>Service Unavailable</body></html>", "text/html", "not a feed"),
+        (b"", "application/atom+xml", "not well-formed"),
+    ],
+    ids=["truncated-atom", "html-instead-of-atom", "empty-body"],
+)  # fmt: skip
+def test_malformed_answers_leave_the_entry_unresolved_and_are_not_cached(
+    arxiv_server, crossref_server, clock, tmp_path, body, ctype, why
+):
+    arxiv_server.faults.append(Fault(status=200, body=body, headers={"Content-Type": ctype}))
+    http = session(arxiv_server, crossref_server, clock, tmp_path)
+    out = resolve(http, arxiv_server, crossref_server)
+    assert out[0].status == "unresolved" and why in out[0].reason
+    assert out[1].status == "resolved"
+    # the rerun asks again (the bad answer was not cached) and gets the good one
+    again = resolve(session(arxiv_server, crossref_server, FakeClock(), tmp_path),
+                    arxiv_server, crossref_server)  # fmt: skip
+    assert [r.status for r in again] == ["resolved", "resolved"]
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"status": "ok", "message-type": "work", "mess', b"Resource not found.", b"[]"]
+)
+def test_malformed_crossref_json(arxiv_server, crossref_server, clock, tmp_path, body):
+    crossref_server.faults.append(
+        Fault(status=200, body=body, headers={"Content-Type": "application/json"})
+    )
+    http = session(arxiv_server, crossref_server, clock, tmp_path)
+    out = resolve(http, arxiv_server, crossref_server)
+    assert out[0].status == "resolved"
+    assert out[1].status == "unresolved" and "Crossref" in out[1].reason
+    assert Crossref(session(arxiv_server, crossref_server, FakeClock(), tmp_path),
+                    crossref_server.url).work("10.1145/3340531.3411908") is not None  # fmt: skip
+
+
+def test_empty_result_page_is_not_found(arxiv_server, crossref_server, clock, tmp_path):
+    http = session(arxiv_server, crossref_server, clock, tmp_path)
+    [record] = resolve(http, arxiv_server, crossref_server, [Record(arxiv_id="2501.00001")])
+    assert record.status == "unresolved"
+    assert record.reason == "arXiv id 2501.00001: not found in any source"
+
+
+def test_interrupted_run_does_not_repeat_answered_requests(arxiv_server, crossref_server, tmp_path):
+    """Ctrl-C while waiting for the next arXiv slot: what was answered is in the cache."""
+    clock = FakeClock()
+    titles = [
+        Record(title="RULER: What's the Real Context Size of Your Long-Context Language Models?"),
+        Record(title="LongAlign: A Recipe for Long Context Alignment of Large Language Models"),
+    ]
+
+    def interrupt(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    http = session(arxiv_server, crossref_server, clock, tmp_path)
+    arxiv = ArxivAPI(http, arxiv_server.api)
+    arxiv.search(titles[0])
+    for limiter in http.limiters.values():
+        limiter.sleep = interrupt
+    with pytest.raises(KeyboardInterrupt):
+        arxiv.search(titles[1])  # must wait 3 s for its slot: interrupted
+    asked = len(arxiv_server.log)
+    rerun = ArxivAPI(
+        session(arxiv_server, crossref_server, FakeClock(), tmp_path), arxiv_server.api
+    )
+    rerun.search(titles[0])
+    assert len(arxiv_server.log) == asked  # answered from the cache
+    rerun.search(titles[1])
+    assert len(arxiv_server.log) == asked + 1
