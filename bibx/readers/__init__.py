@@ -64,6 +64,9 @@ def detect(text: str) -> str:
     return "lines"
 
 
+SUFFIX_FORMS = {".bib": "bibtex", ".bibtex": "bibtex", ".json": "csl-json"}
+
+
 def read_text(text: str, source: str, form: str | None = None) -> ReadResult:
     readers = _readers()
     if form is not None and form not in readers:
@@ -88,4 +91,4 @@ def read_path(path: str | Path, form: str | None = None) -> ReadResult:
         raise InputError("is a directory, not a file", path=source) from None
     except PermissionError:
         raise InputError("permission denied", path=source) from None
-    return read_text(decode(data, source), source, form)
+    return read_text(decode(data, source), source, form or SUFFIX_FORMS.get(path.suffix.lower()))
