@@ -50,7 +50,7 @@ def latex_to_unicode(text: str) -> str:
     return squash("".join(_MARKS.get(c, c) for c in plain))
 
 
-_MATH = re.compile(r"(?<!\\)(\$[^$]+\$)")
+_MATH = re.compile(r"(?<!\\)(\$[^$]*[^\s$][^$]*\$)")  # $…$ with something in it
 
 
 def tex_to_text(text: str) -> str:

@@ -109,3 +109,24 @@ def test_readers_raise_only_bibx_errors_on_syntax_soup(text, form):
     except BibxError:
         return
     json.dumps([r.title for r in result.records])  # records are plain data
+
+
+@SETTINGS
+@given(records)
+def test_round_trip_through_zotero_rdf(record):
+    from bibx.text import render_math, squash
+    from bibx.writers import zotero_rdf
+
+    [back] = read_text(zotero_rdf.write([record]), "x.rdf", "zotero-rdf").records
+    assert squash(render_math(back.title)) == squash(render_math(record.title))
+    assert [(n.family, n.given, n.literal) for n in back.authors] == [
+        (n.family, n.given, n.literal) for n in record.authors
+    ]
+    assert back.issued == record.issued
+    assert back.doi == record.doi
+    assert back.page == record.page
+    assert back.volume == record.volume
+    if record.type != "article":  # a preprint has no container in Zotero
+        assert back.container_title == record.container_title
+        assert back.type == record.type
+    assert back.confidence == record.confidence

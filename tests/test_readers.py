@@ -158,3 +158,23 @@ def test_empty_file_is_an_input_error(tmp_path):
     path.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match=r"empty\.txt: the file is empty"):
         read_path(path)
+
+
+def test_zotero_rdf_reader_on_genuine_zotero_exports():
+    result = read_path(
+        REFERENCE
+        / "zotero-rdf/conference-acm_conference-acl_preprint-arxiv_preprint-ssrn_journal.rdf"
+    )
+    assert not result.problems
+    acm, arxiv, ssrn, journal, acl = result.records
+    assert (acm.type, acm.doi, acm.page, acm.issued) == (
+        "paper-conference", "10.1145/3604237.3626902", "340-348", (2023, 11, 25)
+    )  # fmt: skip
+    assert acm.container_title.startswith("Proceedings of the Fourth ACM")
+    assert (arxiv.type, arxiv.arxiv_id, arxiv.arxiv_class) == ("article", "2401.16458", "q-fin")
+    assert ssrn.doi == "10.2139/ssrn.4965227"
+    assert (journal.container_title, journal.volume) == ("Machine Learning with Applications", "16")
+    assert acl.doi == "10.18653/v1/2024.acl-long.829"
+    [aer] = read_path(REFERENCE / "zotero-rdf/journal-article_single_aer.rdf").records
+    assert (aer.volume, aer.issue, aer.page) == ("114", "12", "3789-3811")  # from urn:issn node
+    assert aer.container_title == "American Economic Review"

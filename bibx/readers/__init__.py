@@ -24,10 +24,10 @@ class ReadResult:
 
 
 def _readers() -> dict[str, ModuleType]:
-    from bibx.readers import bibtex, csljson, lines, listing
+    from bibx.readers import bibtex, csljson, lines, listing, zotero_rdf
 
     # Order matters for detection: the most specific forms first.
-    return {m.NAME: m for m in (csljson, bibtex, listing, lines)}
+    return {m.NAME: m for m in (csljson, zotero_rdf, bibtex, listing, lines)}
 
 
 def forms() -> list[str]:
@@ -64,7 +64,7 @@ def detect(text: str) -> str:
     return "lines"
 
 
-SUFFIX_FORMS = {".bib": "bibtex", ".bibtex": "bibtex", ".json": "csl-json"}
+SUFFIX_FORMS = {".bib": "bibtex", ".bibtex": "bibtex", ".json": "csl-json", ".rdf": "zotero-rdf"}
 
 
 def read_text(text: str, source: str, form: str | None = None) -> ReadResult:

@@ -47,6 +47,17 @@ MONTHS = {
 }
 
 
+# Fields BibLaTeX reads verbatim: no LaTeX decoding ("--" in a DOI is two hyphens).
+VERBATIM = frozenset({"doi", "url", "eprint", "eprintclass", "primaryclass", "archiveprefix"})
+
+
+def _verbatim(value: str) -> str:
+    value = value.strip()
+    if value.startswith("{") and value.endswith("}"):
+        value = value[1:-1]
+    return re.sub(r"\\([%_&#])", r"\1", value).strip()  # \% and \_ written by other tools
+
+
 def sniff(text: str) -> bool:
     return bool(_ENTRY_START.search(text))
 
@@ -87,7 +98,11 @@ def entry_to_record(entry: Entry, source: str) -> tuple[Record, list[str]]:
     origin = f"{source}:{line}"
     problems: list[str] = []
     fields = {f.key.lower(): f.value for f in entry.fields}
-    text = {k: tex_to_text(v) for k, v in fields.items() if isinstance(v, str) and k != "author"}
+    text = {
+        k: _verbatim(v) if k in VERBATIM else tex_to_text(v)
+        for k, v in fields.items()
+        if isinstance(v, str) and k != "author"
+    }
     etype = entry.entry_type.lower()
     csl_type = TYPE_MAP.get(etype)
     if csl_type is None:

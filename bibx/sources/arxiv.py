@@ -20,8 +20,8 @@ from bibx.errors import SourceError
 from bibx.ids import parse_arxiv
 from bibx.model import Name, Record
 from bibx.sources.http import HttpSession
-from bibx.sources.xml import parse_xml
 from bibx.text import STOPWORDS, tex_to_text, words
+from bibx.xmlsafe import parse_xml
 
 DEFAULT_API = "https://export.arxiv.org/api/query"
 IDS_PER_REQUEST = 100

@@ -162,7 +162,7 @@ SAFE_MATH_COMMANDS = frozenset(
         "simeq",
     ]
 )
-_MATH_RE = re.compile(r"(?<!\\)\$([^$]+)\$")
+_MATH_RE = re.compile(r"(?<!\\)\$([^$]*[^\s$][^$]*)\$")
 _MATH_OK = re.compile(r"^[A-Za-z0-9\s^_{}+\-*/=()\[\]<>|,.:;'!\\]*$")
 
 
