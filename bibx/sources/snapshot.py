@@ -24,7 +24,8 @@ from bibx.model import Name, Record
 from bibx.paths import cache_dir
 from bibx.text import STOPWORDS, tex_to_text, words
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+SEARCH_TERMS = 4  # the rarest words of a title that a candidate must all contain
 
 
 def _open(path: Path) -> Iterator[str]:
@@ -123,14 +124,26 @@ class Snapshot:
         os.close(fd)
         try:
             db = sqlite3.connect(tmp)
+            # a scratch file until the rename: no journal, no fsync per page
             db.executescript(
                 """
+                PRAGMA journal_mode = OFF;
+                PRAGMA synchronous = OFF;
                 CREATE TABLE paper(id TEXT PRIMARY KEY, doi TEXT, json TEXT NOT NULL);
-                CREATE INDEX paper_doi ON paper(doi);
                 CREATE VIRTUAL TABLE paper_fts USING fts5(
                     id UNINDEXED, title, abstract, tokenize='unicode61 remove_diacritics 2');
+                CREATE VIRTUAL TABLE paper_vocab USING fts5vocab(paper_fts, 'col');
                 """
             )
+            papers: list[tuple[str, str | None, str]] = []
+            texts: list[tuple[str, str, str]] = []
+
+            def flush() -> None:
+                db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?)", papers)
+                db.executemany("INSERT INTO paper_fts VALUES (?, ?, ?)", texts)
+                papers.clear()
+                texts.clear()
+
             with db:
                 for number, line in enumerate(_open(self.path), start=1):
                     if not line.strip():
@@ -145,14 +158,12 @@ class Snapshot:
                         continue
                     ident = parsed[0] if parsed else str(data["id"])
                     doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
-                    db.execute(
-                        "INSERT OR REPLACE INTO paper VALUES (?, ?, ?)",
-                        (ident, doi, line.strip()),
-                    )
-                    db.execute(
-                        "INSERT INTO paper_fts VALUES (?, ?, ?)",
-                        (ident, data.get("title") or "", data.get("abstract") or ""),
-                    )
+                    papers.append((ident, doi, line.strip()))
+                    texts.append((ident, data.get("title") or "", data.get("abstract") or ""))
+                    if len(papers) >= 10_000:
+                        flush()
+                flush()
+                db.execute("CREATE INDEX paper_doi ON paper(doi)")
             db.close()
             os.replace(tmp, index)
         except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
@@ -182,15 +193,48 @@ class Snapshot:
                 out[doi] = self._records(rows)[0]
         return out
 
-    def search(self, entry: Record, limit: int = 10) -> list[Record]:
-        """Candidates whose title or abstract share words with the entry's title, best first."""
-        terms = [w for w in dict.fromkeys(words(entry.title or "")) if w not in STOPWORDS]
+    def _rarest(self, terms: list[str], column: str) -> list[str]:
+        """The `SEARCH_TERMS` words that fewest records have in `column`; words no record has
+        (typos, words of another version's title) are left out rather than sinking the query."""
         if not terms:
             return []
-        query = " OR ".join(f'"{t}"' for t in terms)
+        marks = ",".join("?" * len(terms))
+        rows = self.db.execute(
+            f"SELECT term, doc FROM paper_vocab WHERE col = ? AND term IN ({marks})",
+            (column, *terms),
+        ).fetchall()
+        counts = dict(rows)
+        known = sorted((t for t in terms if counts.get(t)), key=lambda t: counts[t])
+        return known[:SEARCH_TERMS]
+
+    def _match(self, query: str, limit: int) -> list[Record]:
         rows = self.db.execute(
             "SELECT p.json FROM paper_fts f JOIN paper p ON p.id = f.id "
             "WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts, 0, 4.0, 1.0) LIMIT ?",
             (query, limit),
         ).fetchall()
         return self._records(rows)
+
+    def search(self, entry: Record, limit: int = 10) -> list[Record]:
+        """Candidates for an entry, best first: records whose title has the entry title's
+        rarest words; then, for an entry with an abstract, records whose abstract has its
+        rarest opening words (titles change between versions); last, any title word at all."""
+        terms = [w for w in dict.fromkeys(words(entry.title or "")) if w not in STOPWORDS]
+        found: dict[str, Record] = {}
+
+        def add(records: list[Record]) -> None:
+            for record in records:
+                found.setdefault(record.arxiv_id or "", record)
+
+        rare = self._rarest(terms, "title")
+        if rare:
+            add(self._match("title : (" + " AND ".join(f'"{t}"' for t in rare) + ")", limit))
+        if entry.abstract and len(found) < limit:
+            opening = [w for w in dict.fromkeys(words(entry.abstract[:400])) if w not in STOPWORDS]
+            rare_abstract = self._rarest(opening, "abstract")
+            if len(rare_abstract) == SEARCH_TERMS:
+                query = "abstract : (" + " AND ".join(f'"{t}"' for t in rare_abstract) + ")"
+                add(self._match(query, limit))
+        if not found and terms:
+            add(self._match("title : (" + " OR ".join(f'"{t}"' for t in terms) + ")", limit))
+        return list(found.values())[:limit]
