@@ -193,3 +193,22 @@ def test_resolve_prints_a_table_and_writes_a_report(tmp_path):
     assert csv_report.read_text(encoding="utf-8").splitlines()[0] == (
         "input,given,outcome,confidence,arxiv_id,doi,title_found,signals"
     )
+
+
+def test_characters_classic_bibtex_cannot_carry_are_flagged(tmp_path):
+    inp = tmp_path / "refs.json"
+    inp.write_text(
+        json.dumps([{"id": "x", "type": "article", "title": "大型语言模型 survey",
+                     "author": [{"family": "Müller", "given": "Jürgen"}]}]),
+        encoding="utf-8",
+    )  # fmt: skip
+    out = tmp_path / "refs.bib"
+    result = export(str(inp), "-f", "bibtex", "-o", str(out))
+    assert result.exit_code == EXIT_UNRESOLVED
+    assert "warning: classic BibTeX cannot carry" in result.stderr
+    assert "--bib-dialect biblatex" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.isascii() and r"M{\"u}ller, J{\"u}rgen" in text
+    kept = export(str(inp), "-f", "bibtex", "--bib-dialect", "biblatex", "-o", str(out))
+    assert "cannot carry" not in kept.stderr
+    assert "大型语言模型" in out.read_text(encoding="utf-8")
