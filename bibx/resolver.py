@@ -99,8 +99,15 @@ def score(entry: Record, candidate: Record) -> Score:
     """How sure are we that `candidate` is the paper `entry` names? See docs/decisions.md."""
     result = Score(0.0)
     strongest = 0.0
+    for name, mine, theirs in (
+        ("doi", (entry.doi or "").lower(), (candidate.doi or "").lower()),
+        ("arxiv_id", entry.arxiv_id or "", candidate.arxiv_id or ""),
+    ):
+        if mine and theirs and mine == theirs:
+            strongest = result.signals[name] = 1.0  # the entry's own identifier agrees
     if entry.title and candidate.title:
-        strongest = result.signals["title"] = title_similarity(entry.title, candidate.title)
+        result.signals["title"] = title_similarity(entry.title, candidate.title)
+        strongest = max(strongest, result.signals["title"])
     if entry.abstract and candidate.abstract:
         abstract = result.signals["abstract"] = similarity(entry.abstract, candidate.abstract)
         if abstract < ABSTRACT_CONTRADICTS:
@@ -305,7 +312,11 @@ class Resolver:
             twin = next((c for s, c in scored[1:] if c.arxiv_id and same_work(c, best)), None)
             if twin is not None:
                 best = twin
-        return merge(entry, best, best_score.confidence, f"title search: {best_score.describe()}")
+        reason = f"title search: {best_score.describe()}"
+        given = entry.arxiv_id or entry.doi
+        if given and given.lower() not in ((best.arxiv_id or "").lower(), (best.doi or "").lower()):
+            reason += f"; the entry's own {given} was not found"
+        return merge(entry, best, best_score.confidence, reason)
 
     def resolve(self, entries: list[Record]) -> list[Record]:
         by_id, id_failures = self._by_id(entries)
@@ -314,7 +325,7 @@ class Resolver:
         for index, entry in enumerate(entries):
             if index in by_id:
                 out[index] = self._check_identity(entry, by_id[index])
-            elif entry.arxiv_id or entry.doi:
+            elif (entry.arxiv_id or entry.doi) and not entry.title:
                 what = f"arXiv id {entry.arxiv_id}" if entry.arxiv_id else f"DOI {entry.doi}"
                 why = "; ".join(id_failures.get(index, [])) or "not found in any source"
                 out[index] = unresolved(entry, f"{what}: {why}")

@@ -129,3 +129,13 @@ def test_duplicates_are_written_once_and_reported(snapshot_source):
     out, merges = deduplicate(Resolver([snapshot_source]).resolve(entries))
     assert len(out) == 1
     assert merges == ["a:2: same paper as a:1 (arxiv:2404.06654); written once"]
+
+
+def test_an_unknown_id_beside_a_good_title_falls_back_to_the_title(snapshot_source):
+    entry = Record(
+        arxiv_id="2501.99999",
+        title="RULER: What's the Real Context Size of Your Long-Context Language Models?",
+    )
+    [record] = Resolver([snapshot_source]).resolve([entry])
+    assert record.status == "resolved" and record.arxiv_id == "2404.06654"
+    assert "the entry's own 2501.99999 was not found" in record.reason
