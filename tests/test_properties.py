@@ -51,8 +51,9 @@ records = st.builds(
 )
 
 
-def same(a: Record, b: Record) -> None:
-    assert b.title == a.title
+def same(a: Record, b: Record, title: bool = True, container: bool = True) -> None:
+    if title:
+        assert b.title == a.title
     assert [(n.family, n.given, n.literal) for n in b.authors] == [
         (n.family, n.given, n.literal) for n in a.authors
     ]
@@ -60,7 +61,8 @@ def same(a: Record, b: Record) -> None:
     assert b.doi == a.doi
     assert b.page == a.page
     assert b.volume == a.volume
-    assert b.container_title == a.container_title
+    if container:
+        assert b.container_title == a.container_title
 
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,14 +121,7 @@ def test_round_trip_through_zotero_rdf(record):
 
     [back] = read_text(zotero_rdf.write([record]), "x.rdf", "zotero-rdf").records
     assert squash(render_math(back.title)) == squash(render_math(record.title))
-    assert [(n.family, n.given, n.literal) for n in back.authors] == [
-        (n.family, n.given, n.literal) for n in record.authors
-    ]
-    assert back.issued == record.issued
-    assert back.doi == record.doi
-    assert back.page == record.page
-    assert back.volume == record.volume
-    if record.type != "article":  # a preprint has no container in Zotero
-        assert back.container_title == record.container_title
-        assert back.type == record.type
+    # Zotero keeps no container for a preprint
+    same(record, back, title=False, container=record.type != "article")
+    assert back.type == record.type
     assert back.confidence == record.confidence

@@ -65,44 +65,43 @@ def cite_all(keys: list[str]) -> str:
     return "\n".join(f"\\cite{{{k}}}" for k in keys)
 
 
-def compile_natbib(tmp: Path, bib: str, keys: list[str]) -> tuple[str, str]:
+PREAMBLES = {
+    "bibtex": "\\usepackage{natbib}\n\\usepackage{url}\n",
+    "biber": "\\usepackage[backend=biber,style=authoryear]{biblatex}\n\\addbibresource{refs.bib}\n",
+}
+BIBLIOGRAPHY = {
+    "bibtex": "\\bibliographystyle{plainnat}\n\\bibliography{refs}\n",
+    "biber": "\\printbibliography\n",
+}
+
+
+def compile_latex(tmp: Path, bib: str, keys: list[str], processor: str) -> tuple[str, str]:
+    """pdflatex, then `processor` (bibtex or biber), then pdflatex twice; the .log and .blg."""
     require_tool("pdflatex")
-    require_tool("bibtex")
+    require_tool(processor)
     (tmp / "refs.bib").write_text(bib, encoding="utf-8")
     (tmp / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage{natbib}\n"
-        "\\usepackage{url}\n\\begin{document}\n" + cite_all(keys) + "\n"
-        "\\bibliographystyle{plainnat}\n\\bibliography{refs}\n\\end{document}\n",
+        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n" + PREAMBLES[processor]
+        + "\\begin{document}\n" + cite_all(keys) + "\n" + BIBLIOGRAPHY[processor]
+        + "\\end{document}\n",
         encoding="utf-8",
-    )
+    )  # fmt: skip
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
     assert run(latex, tmp).returncode == 0
-    bib_run = run(["bibtex", "doc"], tmp)
-    assert bib_run.returncode == 0, bib_run.stdout
+    done = run([processor, "doc"], tmp)
+    assert done.returncode == 0, done.stdout
     for _ in range(2):
         done = run(latex, tmp)
         assert done.returncode == 0, done.stdout[-2000:]
     return (tmp / "doc.log").read_text(errors="replace"), (tmp / "doc.blg").read_text()
+
+
+def compile_natbib(tmp: Path, bib: str, keys: list[str]) -> tuple[str, str]:
+    return compile_latex(tmp, bib, keys, "bibtex")
 
 
 def compile_biblatex(tmp: Path, bib: str, keys: list[str]) -> tuple[str, str]:
-    require_tool("pdflatex")
-    require_tool("biber")
-    (tmp / "refs.bib").write_text(bib, encoding="utf-8")
-    (tmp / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"
-        "\\usepackage[backend=biber,style=authoryear]{biblatex}\n\\addbibresource{refs.bib}\n"
-        "\\begin{document}\n" + cite_all(keys) + "\n\\printbibliography\n\\end{document}\n",
-        encoding="utf-8",
-    )
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
-    assert run(latex, tmp).returncode == 0
-    biber = run(["biber", "doc"], tmp)
-    assert biber.returncode == 0, biber.stdout
-    for _ in range(2):
-        done = run(latex, tmp)
-        assert done.returncode == 0, done.stdout[-2000:]
-    return (tmp / "doc.log").read_text(errors="replace"), (tmp / "doc.blg").read_text()
+    return compile_latex(tmp, bib, keys, "biber")
 
 
 def test_bibtex_natbib_zero_warnings(page_and_hard, tmp_path):

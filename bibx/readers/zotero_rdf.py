@@ -20,18 +20,10 @@ from bibx.model import Name, Record
 from bibx.readers import ReadResult
 from bibx.text import squash
 from bibx.xmlsafe import parse_xml
+from bibx.zotero_ns import NS
 
 NAME = "zotero-rdf"
 
-NS = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "z": "http://www.zotero.org/namespaces/export#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "bib": "http://purl.org/net/biblio#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "prism": "http://prismstandard.org/namespaces/1.2/basic/",
-}
 ABOUT = f"{{{NS['rdf']}}}about"
 RESOURCE = f"{{{NS['rdf']}}}resource"
 

@@ -15,19 +15,10 @@ from lxml import etree
 
 from bibx.model import Record
 from bibx.text import render_math
+from bibx.zotero_ns import NS
 
 NAME = "zotero-rdf"
 EXTENSION = ".rdf"
-
-NS = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "z": "http://www.zotero.org/namespaces/export#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "bib": "http://purl.org/net/biblio#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "prism": "http://prismstandard.org/namespaces/1.2/basic/",
-}
 
 
 def _q(name: str) -> str:
