@@ -179,6 +179,9 @@ PUBLISHED_FIELDS = ("type", "title", "container_title", "volume", "issue", "page
 def with_published(record: Record, published: Record) -> Record:
     """The published version's venue, DOI, pages and date; the arXiv facts kept as eprint."""
     out = record.copy(provenance=dict(record.provenance))
+    if out.publisher == "arXiv":
+        out.publisher = None  # the preprint server is not the publisher of the published paper
+        out.provenance.pop("publisher", None)
     for name in PUBLISHED_FIELDS:
         value = getattr(published, name)
         if value not in (None, "", []):

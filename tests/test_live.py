@@ -171,6 +171,7 @@ def test_published_version_is_preferred(arxiv_server, crossref_server, clock, tm
     assert deal.doi == "10.18653/v1/2025.acl-long.1274"
     assert deal.page == "26280-26300"
     assert deal.arxiv_id == "2402.06147"  # kept as eprint
+    assert deal.publisher is None  # not "arXiv": the seed does not name ACL's publisher
     # published under another title: the DOI arXiv holds links the two
     assert po.title == "A Practical Analysis of Human Alignment with *PO"
     assert po.arxiv_id == "2407.15229"
