@@ -113,6 +113,8 @@ def test_second_run_makes_no_request_and_404s_are_cached(
         else:
             assert http.requests_sent == 0
             assert len(arxiv_server.log) + len(crossref_server.log) == first
+            # a cache hit never waits for a rate limiter: none was even entered
+            assert all(limiter.starts == [] for limiter in http.limiters.values())
 
 
 def test_offline_makes_no_request(arxiv_server, crossref_server, clock, tmp_path):
