@@ -27,8 +27,8 @@ _PARSER = etree.XMLParser(
 
 def parse_xml(body: bytes, service: str) -> etree._Element:
     if _DOCTYPE.search(body[:4096]) or b"<!ENTITY" in body:
-        raise SourceError(f"{service}: answer declares a DOCTYPE or entities; refused")
+        raise SourceError(f"{service}: the XML declares a DOCTYPE or entities; refused")
     try:
         return etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise SourceError(f"{service}: answer is not well-formed XML ({exc.msg})") from None
+        raise SourceError(f"{service}: not well-formed XML ({exc.msg})") from None

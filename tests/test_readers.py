@@ -178,3 +178,21 @@ def test_zotero_rdf_reader_on_genuine_zotero_exports():
     [aer] = read_path(REFERENCE / "zotero-rdf/journal-article_single_aer.rdf").records
     assert (aer.volume, aer.issue, aer.page) == ("114", "12", "3789-3811")  # from urn:issn node
     assert aer.container_title == "American Economic Review"
+
+
+def test_zotero_rdf_with_entities_is_refused_not_expanded(tmp_path):
+    path = tmp_path / "evil.rdf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:z="http://www.zotero.org/namespaces/export#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        "<rdf:Description><z:itemType>preprint</z:itemType><dc:title>&x;</dc:title>"
+        "</rdf:Description></rdf:RDF>\n",
+        encoding="utf-8",
+    )
+    result = read_path(path)
+    assert result.records == []
+    assert result.problems == [
+        f"{path}: Zotero RDF: the XML declares a DOCTYPE or entities; refused"
+    ]

@@ -170,7 +170,7 @@ def item_to_record(
 def read(text: str, source: str) -> ReadResult:
     result = ReadResult()
     try:
-        root = parse_xml(text.encode("utf-8"), source)
+        root = parse_xml(text.encode("utf-8"), "Zotero RDF")
     except BibxError as exc:
         result.problems.append(f"{source}: {exc}")
         return result
