@@ -33,10 +33,6 @@ class Name:
     literal: str | None = None
     suffix: str | None = None
 
-    @property
-    def is_literal(self) -> bool:
-        return self.literal is not None
-
     def display(self) -> str:
         if self.literal:
             return self.literal
