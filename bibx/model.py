@@ -12,18 +12,6 @@ from typing import Any, Literal
 
 Status = Literal["input", "resolved", "ambiguous", "unresolved"]
 
-# CSL types bibx produces; readers map anything else onto the closest one.
-CSL_TYPES = {
-    "article",
-    "article-journal",
-    "paper-conference",
-    "chapter",
-    "book",
-    "report",
-    "thesis",
-}
-
-
 @dataclass(frozen=True)
 class Name:
     """A person (family/given) or a collective written as one `literal` ("Team GLM")."""
