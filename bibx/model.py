@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 Status = Literal["input", "resolved", "ambiguous", "unresolved"]
 
+
 @dataclass(frozen=True)
 class Name:
     """A person (family/given) or a collective written as one `literal` ("Team GLM")."""

@@ -71,7 +71,7 @@ def title_similarity(given: str, found: str) -> float:
         coverage = len(mine) / len(theirs)
         if coverage >= PREFIX_MIN_COVERAGE:
             return max(ratio, round(0.90 + 0.05 * coverage, 3))
-    if _unpaired(mine, theirs) or _unpaired(theirs, mine):
+    if ratio > WORDS_DIFFER_CAP and (_unpaired(mine, theirs) or _unpaired(theirs, mine)):
         # a word on one side with no counterpart on the other (not even a misspelt one):
         # a different title that happens to share most letters, never a sure match
         return min(ratio, WORDS_DIFFER_CAP)
@@ -109,7 +109,16 @@ def score(entry: Record, candidate: Record) -> Score:
         result.signals["title"] = title_similarity(entry.title, candidate.title)
         strongest = max(strongest, result.signals["title"])
     if entry.abstract and candidate.abstract:
-        abstract = result.signals["abstract"] = similarity(entry.abstract, candidate.abstract)
+        # below the contradiction line the exact value does not matter, and rapidfuzz stops
+        # early with a cutoff: most candidates' abstracts are far from the entry's
+        abstract = result.signals["abstract"] = (
+            fuzz.ratio(
+                match_key(entry.abstract),
+                match_key(candidate.abstract),
+                score_cutoff=ABSTRACT_CONTRADICTS * 100,
+            )
+            / 100.0
+        )
         if abstract < ABSTRACT_CONTRADICTS:
             result.contradictions.append("abstracts differ")
         elif abstract >= ABSTRACT_VOUCHES:

@@ -35,12 +35,20 @@ _MARKS = {chr(0xE000 + i): v for i, v in enumerate(_TEXT_SYMBOLS.values())}
 _MARK_OF = {k: chr(0xE000 + i) for i, k in enumerate(_TEXT_SYMBOLS)}
 
 
+_PLAIN_LIGATURES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"))
+
+
+@lru_cache(maxsize=8192)
 def latex_to_unicode(text: str) -> str:
     """Turn LaTeX markup into plain Unicode (`M{\\"u}ller` -> `Müller`, `$^2$` -> `^2`).
 
     Text without any LaTeX sign is returned as it is, so plain titles cost nothing.
     """
     if not _LATEX_HINT.search(text):
+        return squash(text)
+    if not re.search(r"[\\{}$]", text):  # only TeX ligatures: no need to parse
+        for ligature, char in _PLAIN_LIGATURES:
+            text = text.replace(ligature, char)
         return squash(text)
     marked = _SYMBOL_RE.sub(lambda m: _MARK_OF[m.group(1)], text)
     try:
@@ -53,6 +61,7 @@ def latex_to_unicode(text: str) -> str:
 _MATH = re.compile(r"(?<!\\)(\$[^$]*[^\s$][^$]*\$)")  # $…$ with something in it
 
 
+@lru_cache(maxsize=8192)
 def tex_to_text(text: str) -> str:
     """Like `latex_to_unicode`, but inline math (`$Q^*$`, `$\\infty$`) is kept as math.
 

@@ -220,7 +220,7 @@ def escape_text(text: str, ascii_only: bool) -> str:
     and the ligatures TeX would make of data (`--` to a dash, `''` to a quote) broken up."""
     escaped = _SPECIAL_RE.sub(lambda m: SPECIALS[m.group()], text)
     escaped = _LIGATURE_RE.sub("{}", escaped)
-    return ENCODER.encode(escaped) if ascii_only else escaped
+    return ENCODER.encode(escaped) if ascii_only and not escaped.isascii() else escaped
 
 
 # A word needs protection when lower-casing would change its meaning: acronyms (CLIP, LLMs),
