@@ -62,6 +62,7 @@ class RateLimiter:
     in_flight: int = 1
     clock: Clock = time.monotonic
     sleep: Sleep = time.sleep
+    from_finish: bool = False  # also keep `interval` after each request ends
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _slots: threading.Semaphore = field(init=False, repr=False)
     _next: float = field(default=float("-inf"), repr=False)
@@ -82,6 +83,9 @@ class RateLimiter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.from_finish:
+            with self._lock:
+                self._next = max(self._next, self.clock() + self.interval)
         self._slots.release()
 
     def defer(self, seconds: float) -> None:
@@ -268,13 +272,18 @@ def polite_limiters(
     sleep: Sleep = time.sleep,
 ) -> dict[str, RateLimiter]:
     """The services' published limits (docs/decisions.md), keyed as the clients ask for them."""
+    # Starts are spaced 5 % wider than the published rate: requests reach the server with a few
+    # tens of milliseconds of jitter, and "3 a second" must hold in every one-second window
+    # as the server sees it (benchmarks/bench_live.py checks arrival times).
     if mailto:  # Crossref's polite pool, limits in force since 2025-12-01
-        crossref_search = RateLimiter(1 / 3, 3, clock, sleep)
-        crossref_single = RateLimiter(1 / 10, 10, clock, sleep)
+        crossref_search = RateLimiter(1.05 / 3, 3, clock, sleep)
+        crossref_single = RateLimiter(1.05 / 10, 10, clock, sleep)
     else:
-        crossref_search = crossref_single = RateLimiter(1.0, 1, clock, sleep)
+        crossref_search = crossref_single = RateLimiter(1.05, 1, clock, sleep)
     return {
-        arxiv_host: RateLimiter(3.0, 1, clock, sleep),  # arXiv's terms: 1 request / 3 s
+        # arXiv's terms: one request every 3 s, one connection; counted from the end of the
+        # previous request too, so no two ever arrive closer than 3 s
+        arxiv_host: RateLimiter(3.0, 1, clock, sleep, from_finish=True),
         f"{crossref_host}/search": crossref_search,
         f"{crossref_host}/works": crossref_single,
     }
