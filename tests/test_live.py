@@ -5,6 +5,7 @@ retries, offline, and published versions. No test sleeps: the rate limiters run 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 from urllib.parse import urlsplit
@@ -219,3 +220,34 @@ def test_cli_cold_then_warm_then_offline(arxiv_server, crossref_server, tmp_path
     offline = CliRunner().invoke(app, [*args, "--offline"])
     assert offline.exit_code == EXIT_OK, offline.stderr
     assert len(arxiv_server.log) + len(crossref_server.log) == sent
+
+
+def test_a_paper_only_crossref_knows_resolves_by_title(
+    arxiv_server, crossref_server, clock, tmp_path
+):
+    title = "Performance evaluation and tuning of BioPig for genomic analysis"  # ACM, 2015
+    http = session(arxiv_server, crossref_server, clock, tmp_path)
+    [record] = Resolver(sources(http, arxiv_server, crossref_server)).resolve([Record(title=title)])
+    assert record.status == "resolved"
+    assert record.doi == "10.1145/2831244.2831252"
+    assert record.type == "paper-conference" and record.arxiv_id is None
+
+
+def test_published_version_found_by_title_and_authors_when_arxiv_has_no_doi():
+    """The same work in Crossref, linked without a DOI on the arXiv side: title and authors."""
+    from bibx.resolver import same_work, with_published
+    from bibx.sources.crossref import work_to_record
+    from tests.fakes import FIXTURES
+
+    works = json.loads((FIXTURES / "crossref-works.json").read_text(encoding="utf-8"))
+    published = work_to_record(next(w for w in works if w["DOI"].endswith("acl-long.1274")))
+    preprint = Record(
+        title=published.title, authors=published.authors, issued=(2024, 2),
+        arxiv_id="2402.06147", publisher="arXiv", status="resolved", confidence=1.0,
+        reason="title search",
+    )  # fmt: skip
+    assert same_work(preprint, published)
+    merged = with_published(preprint, published)
+    assert merged.container_title == "ACL 2025 (Long Papers)" and merged.arxiv_id == "2402.06147"
+    other = published.copy(title="Another paper entirely")  # same authors, other title
+    assert not same_work(preprint, other)
