@@ -42,7 +42,8 @@ def violations(arxiv: FakeArxiv, crossref: FakeCrossref) -> list[str]:
         for i, start in enumerate(stamps):
             window = [t for t in stamps[i:] if t < start + 1.0 - SLACK]
             if len(window) > limit:
-                found.append(f"Crossref {path}: {len(window)} requests within 1 s")
+                gaps = ", ".join(f"{b - a:.3f}" for a, b in itertools.pairwise(window))
+                found.append(f"Crossref {path}: {len(window)} requests within 1 s (gaps {gaps} s)")
                 break
     if crossref.max_in_flight > 3 + 10:
         found.append(f"Crossref: {crossref.max_in_flight} requests in flight")
