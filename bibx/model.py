@@ -21,6 +21,7 @@ class Name:
     given: str | None = None
     literal: str | None = None
     suffix: str | None = None
+    affiliation: str | None = None  # as arXiv gives it; CSL has no place for it
 
     def display(self) -> str:
         if self.literal:
@@ -29,7 +30,7 @@ class Name:
 
     def to_csl(self) -> dict[str, str]:
         out: dict[str, str] = {}
-        for key in ("family", "given", "literal", "suffix"):
+        for key in ("family", "given", "literal", "suffix"):  # not affiliation: not CSL
             value = getattr(self, key)
             if value:
                 out[key] = value
@@ -69,6 +70,7 @@ class Record:
     arxiv_id: str | None = None  # unversioned: "2410.11817", "hep-th/9901001"
     arxiv_version: int | None = None
     arxiv_class: str | None = None  # primary category
+    arxiv_updated: tuple[int, ...] | None = None  # date of the version arXiv served
     categories: list[str] = field(default_factory=list)
     journal_ref: str | None = None
     # bookkeeping

@@ -47,6 +47,10 @@ def test_current_layout_search_feed_and_old_style_ids():
         (ARXIV / "current/id_list_astro-ph_0601001_journalref_affiliation.xml").read_bytes()
     )
     assert old.arxiv_id == "astro-ph/0601001"
+    assert [(a.family, a.affiliation) for a in old.authors[:2]] == [
+        ("Gould", "Ohio State"), ("Dorsher", "Ohio State")
+    ]  # fmt: skip
+    assert old.arxiv_updated == (2006, 1, 2)
     [many] = parse_feed((ARXIV / "current/id_list_two_ids_one_missing.xml").read_bytes())
     assert len(many.authors) == 34
 

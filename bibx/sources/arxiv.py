@@ -59,11 +59,17 @@ def _date(value: str | None) -> tuple[int, int, int] | None:
     return (when.year, when.month, when.day)
 
 
-def _name(text: str) -> Name:
-    """arXiv gives "Given Family"; a one-word name stays whole."""
+def _name(author: etree._Element) -> Name | None:
+    """arXiv gives "Given Family" (and sometimes an affiliation); a one-word name stays whole."""
+    text = _text(author, "a:name")
+    if not text:
+        return None
     text = tex_to_text(text)
+    affiliation = _text(author, "arxiv:affiliation")
     given, _, family = text.rpartition(" ")
-    return Name(family=family, given=given or None) if family else Name(literal=text)
+    if not family:
+        return Name(literal=text, affiliation=affiliation)
+    return Name(family=family, given=given or None, affiliation=affiliation)
 
 
 def entry_to_record(entry: etree._Element, source: str = "arxiv-api") -> Record | None:
@@ -80,12 +86,13 @@ def entry_to_record(entry: etree._Element, source: str = "arxiv-api") -> Record 
     # MSC/ACM codes ("28A80 (Primary) 39B62") were listed as categories by the old API
     categories = [c for c in categories if re.fullmatch(r"[a-z\-]+(\.[A-Za-z\-]+)?", c)]
     title = _text(entry, "a:title")
-    names = [_text(a, "a:name") for a in entry.findall("a:author", NS)]
+    names = [_name(a) for a in entry.findall("a:author", NS)]
     record = Record(
         type="article",
         title=tex_to_text(title) if title else None,
-        authors=[_name(n) for n in names if n],
+        authors=[n for n in names if n],
         issued=_date(_text(entry, "a:published")),
+        arxiv_updated=_date(_text(entry, "a:updated")),
         abstract=tex_to_text(_text(entry, "a:summary") or "") or None,
         doi=_text(entry, "arxiv:doi"),
         url=f"https://arxiv.org/abs/{arxiv_id}",

@@ -60,6 +60,8 @@ def item(record: Record, key: str) -> dict[str, Any]:
             custom["arxiv-version"] = record.arxiv_version
         if record.arxiv_class:
             custom["arxiv-class"] = record.arxiv_class
+        if record.arxiv_updated:
+            custom["arxiv-updated"] = "-".join(f"{p:02d}" for p in record.arxiv_updated)
     if record.journal_ref:
         custom["arxiv-journal-ref"] = record.journal_ref
     out["custom"] = custom
