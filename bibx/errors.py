@@ -21,3 +21,15 @@ class InputError(BibxError):
 
 class SourceError(BibxError):
     """A metadata source could not be used (missing file, unreachable service, bad answer)."""
+
+
+class Unreachable(SourceError):
+    """The service cannot be reached at all (no network, refused, name does not resolve)."""
+
+
+class NotCached(SourceError):
+    """Offline, and the cache has no answer for this request."""
+
+
+class GaveUp(SourceError):
+    """Retries exhausted (or their time budget spent) on a transient failure."""

@@ -14,12 +14,12 @@ import pytest
 from typer.testing import CliRunner
 
 from bibx.cli import EXIT_ERROR, EXIT_OK, app
+from bibx.errors import GaveUp
 from bibx.model import Record
 from bibx.readers import read_path
 from bibx.resolver import Resolver
 from bibx.sources.arxiv import TITLES_PER_REQUEST, ArxivAPI
 from bibx.sources.crossref import Crossref
-from bibx.sources.http import GaveUp
 from tests.conftest import NOWHERE, PAGE
 from tests.fakes import Fault, session, sources
 

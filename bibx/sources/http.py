@@ -32,7 +32,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from bibx import __version__
-from bibx.errors import SourceError
+from bibx.errors import GaveUp, NotCached, Unreachable
 from bibx.paths import cache_dir
 
 Clock = Callable[[], float]
@@ -41,18 +41,6 @@ Sleep = Callable[[float], None]
 CACHED_STATUSES = (200, 404)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CACHE_DAYS = 30
-
-
-class Unreachable(SourceError):
-    """The service cannot be reached at all (no network, refused, name does not resolve)."""
-
-
-class NotCached(SourceError):
-    """Offline, and the cache has no answer for this request."""
-
-
-class GaveUp(SourceError):
-    """Retries exhausted (or their time budget spent) on a transient failure."""
 
 
 @dataclass
