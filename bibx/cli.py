@@ -222,6 +222,10 @@ def pipeline(
         for line in warnings:
             say(f"warning: {line}")
     sources, http = build_sources(options)
+    if not quiet:
+        for source in sources:  # lines of a snapshot that could not be indexed
+            for line in getattr(source, "problems", []):
+                say(f"warning: {line}")
     if not sources:
         raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
     resolver = Resolver(sources, progress=None if quiet else _progress, prefer=prefer.value)

@@ -212,3 +212,16 @@ def test_characters_classic_bibtex_cannot_carry_are_flagged(tmp_path):
     kept = export(str(inp), "-f", "bibtex", "--bib-dialect", "biblatex", "-o", str(out))
     assert "cannot carry" not in kept.stderr
     assert "大型语言模型" in out.read_text(encoding="utf-8")
+
+
+def test_bad_snapshot_lines_are_reported_once_when_indexed(tmp_path):
+    snapshot = tmp_path / "snap.jsonl"
+    lines = SNAPSHOT.read_text(encoding="utf-8").splitlines()
+    snapshot.write_text("\n".join([*lines[:5], "{broken", *lines[5:]]) + "\n", encoding="utf-8")
+    inp = tmp_path / "ids.txt"
+    inp.write_text("2410.11817\n", encoding="utf-8")
+    args = ["export", str(inp), "--snapshot", str(snapshot), "--no-live", "-f", "csl-json"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == EXIT_OK
+    assert f"warning: {snapshot}:6: not a snapshot record; skipped" in first.stderr
+    assert "not a snapshot record" not in runner.invoke(app, args).stderr  # index reused
