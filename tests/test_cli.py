@@ -225,3 +225,15 @@ def test_bad_snapshot_lines_are_reported_once_when_indexed(tmp_path):
     assert first.exit_code == EXIT_OK
     assert f"warning: {snapshot}:6: not a snapshot record; skipped" in first.stderr
     assert "not a snapshot record" not in runner.invoke(app, args).stderr  # index reused
+
+
+def test_standard_input(tmp_path):
+    result = runner.invoke(
+        app,
+        ["export", "-", "--snapshot", str(SNAPSHOT), "--no-live", "-f", "csl-json", "-q"],
+        input="2410.11817\nhttps://arxiv.org/abs/2404.06654v2\n",
+    )
+    assert result.exit_code == EXIT_OK, result.stderr
+    items = json.loads(result.stdout)
+    assert [i["custom"]["arxiv-id"] for i in items] == ["2410.11817", "2404.06654"]
+    assert items[1]["custom"]["arxiv-version"] == 2  # the version the user cited
