@@ -17,8 +17,9 @@ from bibx.writers import bibtex, csljson
 # Letters people's names and titles really contain, LaTeX's special characters, and spaces.
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 ACCENTED = "äöüÄÖÜéèêëçñøåłŁğışžčćÁÉÍÓÚàáâãíóúýÿœæßĳ"
+GREEK = "αβγδΩ"  # in titles only: a capital Alpha has no LaTeX command and comes back as A
 SPECIAL = "&%$#_{}~^\\-:;,.'!?()/"
-words = st.text(alphabet=LETTERS + ACCENTED, min_size=1, max_size=12)
+words = st.text(alphabet=LETTERS + ACCENTED + GREEK, min_size=1, max_size=12)
 specials = st.text(alphabet=SPECIAL, min_size=1, max_size=2)
 titles = st.lists(st.one_of(words, words, words, specials), min_size=1, max_size=12).map(" ".join)
 name_parts = st.text(alphabet=LETTERS[:52] + ACCENTED, min_size=1, max_size=10).map(
