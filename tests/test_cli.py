@@ -237,3 +237,20 @@ def test_standard_input(tmp_path):
     items = json.loads(result.stdout)
     assert [i["custom"]["arxiv-id"] for i in items] == ["2410.11817", "2404.06654"]
     assert items[1]["custom"]["arxiv-version"] == 2  # the version the user cited
+
+
+def test_interrupt_is_one_line_and_exit_130(capsys):
+    import pytest
+    import typer
+
+    from bibx.cli import EXIT_INTERRUPTED, guarded
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    with pytest.raises(typer.Exit) as stop:
+        guarded(interrupted, quiet=True)
+    assert stop.value.exit_code == EXIT_INTERRUPTED
+    assert capsys.readouterr().err == (
+        "interrupted: nothing written; the answers received so far are cached\n"
+    )

@@ -251,3 +251,21 @@ def test_published_version_found_by_title_and_authors_when_arxiv_has_no_doi():
     assert merged.container_title == "ACL 2025 (Long Papers)" and merged.arxiv_id == "2402.06147"
     other = published.copy(title="Another paper entirely")  # same authors, other title
     assert not same_work(preprint, other)
+
+
+def test_snapshot_first_then_crossref_for_published_versions(
+    arxiv_server, crossref_server, clock, tmp_path, snapshot_source
+):
+    """With a snapshot, arXiv is not asked about what the snapshot settles; Crossref is still
+    asked for the published version of each preprint."""
+    http = session(arxiv_server, crossref_server, clock, tmp_path)
+    entries = read_path(PAGE).records
+    resolver = Resolver([snapshot_source, *sources(http, arxiv_server, crossref_server)])
+    out = resolver.resolve(entries)
+    assert all(r.status == "resolved" for r in out)
+    assert arxiv_server.log == []
+    assert len([e for e in crossref_server.log if e.path == "/works"]) == 65
+    deal = next(r for r in out if r.arxiv_id == "2402.06147")
+    assert (deal.type, deal.container_title) == ("paper-conference", "ACL 2025 (Long Papers)")
+    published = [r for r in out if r.container_title]
+    assert len(published) == 7  # the seed's seven papers with a publisher DOI
