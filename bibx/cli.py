@@ -7,12 +7,14 @@ Exit codes: 0 every entry resolved; 3 some entries unresolved or ambiguous (all 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
@@ -264,7 +266,41 @@ def guarded(action: Callable[[], Run], quiet: bool) -> None:
         raise typer.Exit(run.exit_code)
 
 
+# The options both commands take for their sources, declared once: `with_sources` adds them
+# to a command's signature (typer reads the signature) and hands the command a SourceOptions.
+SOURCE_PARAMETERS: list[tuple[str, Any, Any]] = [
+    ("snapshot", SnapshotOpt, None),
+    ("offline", OfflineOpt, False),
+    ("live", LiveOpt, True),
+    ("mailto", MailtoOpt, None),
+    ("cache", CacheOpt, None),
+    ("use_cache", UseCacheOpt, True),
+    ("arxiv_api", ArxivOpt, None),
+    ("crossref_api", CrossrefOpt, None),
+]
+
+
+def with_sources(command: Callable[..., None]) -> Callable[..., None]:
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "sources"]
+    shared = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, kind, default in SOURCE_PARAMETERS
+    ]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> None:
+        values = {name: kwargs.pop(name) for name, _, _ in SOURCE_PARAMETERS}
+        command(**kwargs, sources=SourceOptions(**values))
+
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
+    )
+    return wrapper
+
+
 @app.command()
+@with_sources
 def export(
     inputs: InputsArg,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.all,
@@ -272,32 +308,23 @@ def export(
         str, typer.Option("--out", "-o", help="Output file, directory (ending in /), or -.")
     ] = "-",
     form: FromOpt = None,
-    snapshot: SnapshotOpt = None,
-    offline: OfflineOpt = False,
-    live: LiveOpt = True,
-    mailto: MailtoOpt = None,
-    cache: CacheOpt = None,
-    use_cache: UseCacheOpt = True,
-    arxiv_api: ArxivOpt = None,
-    crossref_api: CrossrefOpt = None,
     prefer: PreferOpt = Prefer.published,
     bib_dialect: Annotated[
         Dialect, typer.Option("--bib-dialect", help="BibTeX for bibtex/natbib or biber.")
     ] = Dialect.bibtex,
     force: Annotated[bool, typer.Option(help="Allow overwriting an input file.")] = False,
     quiet: QuietOpt = False,
+    *,
+    sources: SourceOptions,
 ) -> None:
     """Read INPUTS, resolve every entry, write the bibliography."""
     chosen = [f.value for f in Format if f is not Format.all] if fmt is Format.all else [fmt.value]
     if fmt is Format.all and out == "-":
         out = "build/"
-    options = SourceOptions(
-        snapshot, cache, use_cache, offline, live, mailto, arxiv_api, crossref_api
-    )
 
     def work() -> Run:
         paths = output_paths(out, chosen, inputs, force)
-        run = pipeline(inputs, form, options, prefer, quiet)
+        run = pipeline(inputs, form, sources, prefer, quiet)
         table = writers()
         for name in chosen:
             text = table[name].write(run.records, dialect=bib_dialect.value)
@@ -320,33 +347,25 @@ def export(
 
 
 @app.command()
+@with_sources
 def resolve(
     inputs: InputsArg,
     report: Annotated[
         Path | None, typer.Option(help="Also write the table to FILE (.csv or .json).")
     ] = None,
     form: FromOpt = None,
-    snapshot: SnapshotOpt = None,
-    offline: OfflineOpt = False,
-    live: LiveOpt = True,
-    mailto: MailtoOpt = None,
-    cache: CacheOpt = None,
-    use_cache: UseCacheOpt = True,
-    arxiv_api: ArxivOpt = None,
-    crossref_api: CrossrefOpt = None,
     prefer: PreferOpt = Prefer.published,
     quiet: QuietOpt = False,
+    *,
+    sources: SourceOptions,
 ) -> None:
     """Resolve INPUTS and print what was found for each entry, and why."""
-    options = SourceOptions(
-        snapshot, cache, use_cache, offline, live, mailto, arxiv_api, crossref_api
-    )
     if report is not None and report.suffix.lower() not in (".csv", ".json"):
         say(f"error: {report}: the report must end in .csv or .json")
         raise typer.Exit(EXIT_ERROR)
 
     def work() -> Run:
-        run = pipeline(inputs, form, options, prefer, quiet)
+        run = pipeline(inputs, form, sources, prefer, quiet)
         rows = [report_row(r) for r in run.records]
         sys.stdout.write(render_table(rows))
         if report is not None:

@@ -60,20 +60,7 @@ def test_unresolved_entries_are_written_marked_and_exit_3(tmp_path):
     inp = tmp_path / "list.txt"
     inp.write_text("2410.11817\nA Survey of Quantum Gravity in Large Language Models\n", "utf-8")
     out = tmp_path / "refs.bib"
-    result = runner.invoke(
-        app,
-        [
-            "export",
-            str(inp),
-            "--snapshot",
-            str(SNAPSHOT),
-            "--no-live",
-            "-f",
-            "bibtex",
-            "-o",
-            str(out),
-        ],
-    )
+    result = export(str(inp), "-f", "bibtex", "-o", str(out))
     assert result.exit_code == EXIT_UNRESOLVED
     assert "2 entries: 1 resolved, 0 ambiguous, 1 unresolved" in result.stderr
     assert f"unresolved: {inp}:2: A Survey of Quantum Gravity" in result.stderr
@@ -101,20 +88,7 @@ def test_input_file_is_never_overwritten(tmp_path):
     inp = tmp_path / "refs.bib"
     original = "@misc{k, title={RULER: What's the Real Context Size?}}\n"
     inp.write_text(original, encoding="utf-8")
-    result = runner.invoke(
-        app,
-        [
-            "export",
-            str(inp),
-            "--snapshot",
-            str(SNAPSHOT),
-            "--no-live",
-            "-f",
-            "bibtex",
-            "-o",
-            str(inp),
-        ],
-    )
+    result = export(str(inp), "-f", "bibtex", "-o", str(inp))
     assert result.exit_code == EXIT_ERROR
     assert "refusing to overwrite an input file" in result.stderr
     assert inp.read_text(encoding="utf-8") == original
@@ -128,20 +102,7 @@ def test_failed_write_leaves_the_old_output_whole(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", boom)
-    result = runner.invoke(
-        app,
-        [
-            "export",
-            str(PAGE),
-            "--snapshot",
-            str(SNAPSHOT),
-            "--no-live",
-            "-f",
-            "bibtex",
-            "-o",
-            str(out),
-        ],
-    )
+    result = export(str(PAGE), "-f", "bibtex", "-o", str(out))
     assert result.exit_code == EXIT_ERROR
     assert "No space left on device" in result.stderr
     assert out.read_text(encoding="utf-8") == "old content\n"

@@ -7,6 +7,7 @@ On a laptop without a tool these tests skip; under CI=true a missing tool fails 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import unicodedata
@@ -155,15 +156,20 @@ def pandoc(tmp: Path, bibliography: Path) -> subprocess.CompletedProcess:
     return done
 
 
+def written(records: list[Record], tmp: Path, form: str) -> Path:
+    """The records in `form` (csl-json, or a BibTeX dialect) in a file under `tmp`."""
+    if form == "csl-json":
+        path = tmp / "refs.json"
+        path.write_text(csljson.write(records), encoding="utf-8")
+    else:
+        path = tmp / "refs.bib"
+        path.write_text(bibtex.write(records, dialect=form), encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("form", ["csl-json", "bibtex", "biblatex"])
 def test_pandoc_citeproc_reads_without_warnings(page_and_hard, tmp_path, form):
-    if form == "csl-json":
-        path = tmp_path / "refs.json"
-        path.write_text(csljson.write(page_and_hard), encoding="utf-8")
-    else:
-        path = tmp_path / "refs.bib"
-        path.write_text(bibtex.write(page_and_hard, dialect=form), encoding="utf-8")
-    done = pandoc(tmp_path, path)
+    done = pandoc(tmp_path, written(page_and_hard, tmp_path, form))
     assert done.stderr == ""  # pandoc prints its [WARNING] lines on stderr
     assert done.stdout.count("https://doi.org/") >= 65
 
@@ -171,7 +177,7 @@ def test_pandoc_citeproc_reads_without_warnings(page_and_hard, tmp_path, form):
 def citation_js(path: Path) -> list[dict]:
     require_tool("node")
     if not (JS / "node_modules" / "@citation-js" / "core").is_dir():
-        if __import__("os").environ.get("CI") == "true":
+        if os.environ.get("CI") == "true":
             pytest.fail("citation.js is not installed (npm ci --prefix tests/js)")
         pytest.skip("citation.js not installed: npm ci --prefix tests/js")
     done = run(["node", str(JS / "parse.mjs"), str(path)], JS)
@@ -191,15 +197,9 @@ def family(name: dict) -> str:
     return " ".join(p for p in parts if p) or name.get("literal", "")
 
 
-@pytest.mark.parametrize("form", ["csl-json", "bibtex"])
+@pytest.mark.parametrize("form", ["csl-json", "biblatex"])
 def test_citation_js_keeps_every_entry_and_field(page_and_hard, tmp_path, form):
-    if form == "csl-json":
-        path = tmp_path / "refs.json"
-        path.write_text(csljson.write(page_and_hard), encoding="utf-8")
-    else:
-        path = tmp_path / "refs.bib"
-        path.write_text(bibtex.write(page_and_hard, dialect="biblatex"), encoding="utf-8")
-    items = citation_js(path)
+    items = citation_js(written(page_and_hard, tmp_path, form))
     ours = json.loads(csljson.write(page_and_hard))
     assert len(items) == len(ours)
     for theirs, mine in zip(items, ours, strict=True):
