@@ -127,3 +127,27 @@ def test_interrupted_run_does_not_repeat_answered_requests(arxiv_server, crossre
     assert len(arxiv_server.log) == asked  # answered from the cache
     rerun.search(titles[1])
     assert len(arxiv_server.log) == asked + 1
+
+
+def test_a_network_that_drops_packets_is_marked_down_after_one_round(
+    arxiv_server, crossref_server, clock, tmp_path, monkeypatch
+):
+    """Connections that time out on every try (a firewall dropping packets) make the host
+    unreachable for the rest of the run: later calls fail at once instead of waiting again."""
+    import requests
+
+    http = session(arxiv_server, crossref_server, clock, tmp_path)
+    calls = []
+
+    def dropped(*args, **kwargs):
+        calls.append(1)
+        raise requests.exceptions.ConnectTimeout("connect timed out")
+
+    monkeypatch.setattr(http, "_send", dropped)
+    out = resolve(http, arxiv_server, crossref_server)
+    assert [r.status for r in out] == ["unresolved", "unresolved"]
+    assert "cannot connect (no connection within" in out[0].reason
+    tries = len(calls)
+    assert tries == 8  # 4 tries for arXiv, 4 for Crossref, then both marked down
+    resolve(http, arxiv_server, crossref_server)
+    assert len(calls) == tries  # the second pass fails at once

@@ -211,9 +211,14 @@ class HttpSession:
         limiter = self.limiter(limit or host)
         waited = 0.0
         last_error = ""
+        connect_timeouts = 0
         for attempt in range(self.retry.attempts):
             try:
                 response = self._send(url, params, headers, limiter)
+            except requests.exceptions.ConnectTimeout:  # before ConnectionError, its parent
+                connect_timeouts += 1
+                last_error = f"no connection within {self.timeout[0]:g} s"
+                wait = self.retry.backoff(attempt)
             except requests.exceptions.ConnectionError as exc:
                 if _unreachable(exc):
                     self.down[host] = f"{host}: cannot connect ({_reason(exc)})"
@@ -238,6 +243,10 @@ class HttpSession:
             else:
                 self.sleep(wait)
             waited += wait
+        if connect_timeouts == attempt + 1:
+            # never once connected: a network that drops packets; later calls fail at once
+            self.down[host] = f"{host}: cannot connect ({last_error}, {attempt + 1} tries)"
+            raise Unreachable(self.down[host])
         raise GaveUp(f"{host}: gave up after {attempt + 1} tries: {last_error}")
 
     def forget(self, response: requests.Response) -> None:
