@@ -99,6 +99,12 @@ class Record:
         """The publisher's DOI where there is one, else arXiv's."""
         return self.doi or self.arxiv_doi
 
+    @property
+    def doi_to_write(self) -> str | None:
+        """What a writer prints: a resolved paper always has a DOI (arXiv's at least); an
+        unresolved entry only the one its input gave."""
+        return self.best_doi if self.status == "resolved" else self.doi
+
     def named_by(self) -> str:
         """What identifies the entry as the user gave it."""
         if self.arxiv_id and not self.title:

@@ -185,6 +185,11 @@ PUBLISHED_FIELDS = ("type", "title", "container_title", "volume", "issue", "page
                     "doi", "issued", "url")  # fmt: skip
 
 
+def awaits_venue(record: Record) -> bool:
+    """A resolved arXiv paper with no venue yet: its published version is worth looking for."""
+    return record.status == "resolved" and bool(record.arxiv_id) and not record.container_title
+
+
 def with_published(record: Record, published: Record) -> Record:
     """The published version's venue, DOI, pages and date; the arXiv facts kept as eprint."""
     out = record.copy(provenance=dict(record.provenance))
@@ -384,8 +389,7 @@ class Resolver:
 
     def _published(self, records: list[Record], seen: dict[int, list[Record]]) -> list[Record]:
         """Swap in the published version where one exists (venue, publisher DOI, pages)."""
-        wanted = sorted({r.doi for r in records if r.status == "resolved" and r.doi
-                         and r.arxiv_id and not r.container_title})  # fmt: skip
+        wanted = sorted({r.doi for r in records if r.doi and awaits_venue(r)})
         published: dict[str, Record] = {
             c.doi.lower(): c
             for found in seen.values()
@@ -404,11 +408,8 @@ class Resolver:
             published.update({k.lower(): v for k, v in found.items() if v.container_title})
         # papers known by id alone: search the services that know published versions
         unsearched = [
-            i
-            for i, r in enumerate(records)
-            if r.status == "resolved" and r.arxiv_id and not r.container_title and not r.doi
-            and not seen.get(i)
-        ]  # fmt: skip
+            i for i, r in enumerate(records) if awaits_venue(r) and not r.doi and not seen.get(i)
+        ]
         publishers = [s for s in self.sources if getattr(s, "publishes", False)]
         if unsearched and publishers:
             seen = {i: list(seen.get(i, [])) for i in range(len(records))}
@@ -416,7 +417,7 @@ class Resolver:
             self._gather([(s, unsearched) for s in publishers], records, False, seen, ignored)
         out = []
         for index, record in enumerate(records):
-            if record.status != "resolved" or not record.arxiv_id or record.container_title:
+            if not awaits_venue(record):
                 out.append(record)
                 continue
             version = published.get((record.doi or "").lower())

@@ -94,6 +94,11 @@ def match_key(text: str) -> str:
     return _NON_WORD.sub(" ", folded).strip()
 
 
+def page_range(pages: str) -> str:
+    """`340 -- 348`, `340–348` -> `340-348`: one hyphen, as CSL and the writers expect."""
+    return re.sub(r"\s*[-–—]+\s*", "-", pages)
+
+
 def words(text: str) -> list[str]:
     """The words of a match key."""
     return match_key(text).split()

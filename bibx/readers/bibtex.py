@@ -11,7 +11,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from bibx.ids import parse_arxiv, parse_doi
 from bibx.model import Name, Record
 from bibx.readers import ReadResult
-from bibx.text import latex_to_unicode, tex_to_text
+from bibx.text import latex_to_unicode, page_range, tex_to_text
 
 NAME = "bibtex"
 
@@ -129,7 +129,7 @@ def entry_to_record(entry: Entry, source: str) -> tuple[Record, list[str]]:
     )
     record.volume = text.get("volume")
     record.issue = text.get("number") if csl_type != "article" else None
-    record.page = re.sub(r"\s*[-–—]+\s*", "-", text["pages"]) if "pages" in text else None
+    record.page = page_range(text["pages"]) if "pages" in text else None
     record.publisher = text.get("publisher")
     record.url = text.get("url")
     record.abstract = text.get("abstract")

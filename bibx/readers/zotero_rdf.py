@@ -18,7 +18,7 @@ from bibx.errors import BibxError
 from bibx.ids import parse_arxiv, parse_doi
 from bibx.model import Name, Record
 from bibx.readers import ReadResult
-from bibx.text import squash
+from bibx.text import page_range, squash
 from bibx.xmlsafe import parse_xml
 from bibx.zotero_ns import NS
 
@@ -151,7 +151,7 @@ def item_to_record(
         origin=origin,
     )
     if record.page:
-        record.page = re.sub(r"\s*[-–—]+\s*", "-", record.page)
+        record.page = page_range(record.page)
     doi = parse_doi(ids.get("DOI", ""))
     number = _text(item, "prism:number")
     arxiv = parse_arxiv(number) if number else None

@@ -103,7 +103,7 @@ def fields(record: Record, dialect: str) -> list[tuple[str, str]]:
         out.append(("year", NO_DATE))  # says "no date" outright: classic styles warn on none
     if record.publisher and etype != "misc" and etype != "online":
         out.append(("publisher", tex(record.publisher)))
-    doi = record.best_doi if record.status == "resolved" else record.doi
+    doi = record.doi_to_write
     if doi:
         out.append(("doi", verbatim(doi)))
     if record.url:

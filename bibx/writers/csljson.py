@@ -37,7 +37,7 @@ def item(record: Record, key: str) -> dict[str, Any]:
     ):
         if value:
             out[name] = value
-    doi = record.best_doi if record.status == "resolved" else record.doi
+    doi = record.doi_to_write
     if doi:
         out["DOI"] = doi
     if record.arxiv_id and record.type == "article":

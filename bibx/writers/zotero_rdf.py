@@ -81,7 +81,7 @@ def _item(root: etree._Element, record: Record, index: int, used: set[str]) -> N
     node = _sub(root, "bib:Article" if ztype == "journalArticle" else "rdf:Description")
     node.set(_q("rdf:about"), about)
     _sub(node, "z:itemType", ztype)
-    doi = record.best_doi if record.status == "resolved" else record.doi
+    doi = record.doi_to_write
     if ztype in ("journalArticle", "conferencePaper"):
         container = _sub(_sub(node, "dcterms:isPartOf"), "bib:Journal")
         holder = container
