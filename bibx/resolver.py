@@ -310,12 +310,14 @@ class Resolver:
                 f"no candidate is close enough (best {best_score.confidence:.2f} < {ACCEPT}: "
                 f"{best.title!r}, {best_score.describe()}){extra}",
             )
-        # several records of the same paper (arXiv and its Crossref version) are not rivals
-        rivals = [
-            (s, c) for s, c in scored[1:] if not same_work(best, c) and not same_work(c, best)
-        ]
-        if rivals:
-            second_score, second = rivals[0]
+        # several records of the same paper (arXiv and its Crossref version) are not rivals;
+        # only the strongest rival matters, so stop at the first (scored is sorted)
+        rival = next(
+            ((s, c) for s, c in scored[1:] if not same_work(best, c) and not same_work(c, best)),
+            None,
+        )
+        if rival is not None:
+            second_score, second = rival
             if second_score.confidence >= ACCEPT and (
                 best_score.confidence - second_score.confidence < MARGIN
             ):
