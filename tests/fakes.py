@@ -362,7 +362,6 @@ def session(arxiv: FakeArxiv, crossref: FakeCrossref, clock: FakeClock, cache, *
         mailto=mailto,
         limiters=limiters,
         retry=retry,
-        clock=clock,
         sleep=clock.sleep,
         timeout=kw.pop("timeout", (2.0, 5.0)),
         **kw,

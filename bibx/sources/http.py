@@ -146,14 +146,15 @@ class HttpSession:
         limiters: Mapping[str, RateLimiter] | None = None,
         retry: RetryPolicy | None = None,
         timeout: tuple[float, float] = (5.0, 20.0),
-        clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
         wall_clock: Clock = time.time,
     ) -> None:
         self.offline = offline
         self.mailto = mailto
         self.timeout = timeout
-        self.clock, self.sleep, self.wall_clock = clock, sleep, wall_clock
+        # the limiters keep their own clocks; the session only sleeps (no limiter) and reads
+        # the wall clock (HTTP-date Retry-After)
+        self.sleep, self.wall_clock = sleep, wall_clock
         self.retry = retry or RetryPolicy()
         self.limiters: dict[str, RateLimiter] = dict(limiters or {})
         self.down: dict[str, str] = {}  # host -> why it is unreachable
@@ -174,9 +175,6 @@ class HttpSession:
         adapter = _PacedAdapter()
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-
-    def limiter(self, key: str) -> RateLimiter | None:
-        return self.limiters.get(key)
 
     def _cached(self, url: str, params: Mapping[str, Any] | None) -> requests.Response | None:
         """The cached answer, looked up by requests-cache's own key for this request, without
@@ -208,7 +206,7 @@ class HttpSession:
             raise NotCached("not asked (offline, not in the cache)")
         if host in self.down:
             raise Unreachable(self.down[host])
-        limiter = self.limiter(limit or host)
+        limiter = self.limiters.get(limit or host)
         waited = 0.0
         last_error = ""
         connect_timeouts = 0
