@@ -27,12 +27,24 @@ from bibx.readers import ReadResult, decode, forms, read_path, read_text
 from bibx.report import render_report, render_table, report_row
 from bibx.resolver import Resolver, deduplicate
 from bibx.sources import Source
-from bibx.writers import writers
+from bibx.writers import WriteOptions, form_of_path, writers
 
 if TYPE_CHECKING:  # imported when a live source is built: requests-cache is slow to import
     from bibx.sources.http import HttpSession
 
-EXIT_OK, EXIT_ERROR, EXIT_UNRESOLVED, EXIT_INTERRUPTED = 0, 1, 3, 130
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNRESOLVED, EXIT_CHANGES, EXIT_INTERRUPTED = (
+    0,
+    1,
+    2,
+    3,
+    4,
+    130,
+)
+
+
+class UsageError(BibxError):
+    """A combination of options that cannot work: exit 2, as typer does for its own."""
+
 
 app = typer.Typer(
     add_completion=False,
@@ -144,15 +156,32 @@ def _progress(message: str) -> None:
     say(f"{message} ...")
 
 
-def output_paths(out: str, chosen: list[str], inputs: list[str], force: bool) -> dict[str, Path]:
+def plan_outputs(
+    out: str | None, fmt: Format | None, inputs: list[str], force: bool
+) -> tuple[list[str], dict[str, Path]]:
+    """Which formats to write, and where: {format: path}; a format with no path goes to
+    standard output. `-o refs.bib` alone means BibTeX, by its extension."""
     table = writers()
-    if out == "-":
-        if len(chosen) != 1:
-            raise BibxError("--out - writes one format to standard output; pick one with --format")
-        return {}
+    every = [f.value for f in Format if f is not Format.all]
+    if fmt is None:
+        by_suffix = form_of_path(out) if out and out != "-" and not out.endswith("/") else None
+        if by_suffix and not Path(out or "").is_dir():
+            fmt = Format(by_suffix)
+        elif out == "-":
+            raise UsageError("--out - writes one format to standard output; pick it with --format")
+        else:
+            fmt = Format.all
+    chosen = every if fmt is Format.all else [fmt.value]
+    if fmt is Format.all:
+        if out == "-":
+            raise UsageError("--out - writes one format to standard output; pick it with --format")
+        if out and form_of_path(out) and not out.endswith("/") and not Path(out).is_dir():
+            raise UsageError(f"--format all writes {len(every)} files: give --out a directory")
+        out = out or "build/"
+    if out is None or out == "-":
+        return chosen, {}
     target = Path(out)
-    as_dir = out.endswith(("/", "\\")) or target.is_dir() or len(chosen) > 1
-    if as_dir:
+    if out.endswith(("/", "\\")) or target.is_dir() or len(chosen) > 1:
         stem = Path(inputs[0]).stem if len(inputs) == 1 and inputs[0] != "-" else "references"
         paths = {name: target / f"{stem}{table[name].EXTENSION}" for name in chosen}
     else:
@@ -161,7 +190,37 @@ def output_paths(out: str, chosen: list[str], inputs: list[str], force: bool) ->
     for path in paths.values():
         if path.resolve() in given and not force:
             raise BibxError(f"{path}: refusing to overwrite an input file (use --force)")
-    return paths
+    return chosen, paths
+
+
+def write_outputs(
+    records: list[Record],
+    chosen: list[str],
+    paths: dict[str, Path],
+    options: WriteOptions,
+    quiet: bool,
+) -> None:
+    """Render every chosen format, then write them; an empty run replaces nothing."""
+    if not records:
+        raise BibxError("no entry could be read from the input; nothing written")
+    table = writers()
+    for name in chosen:
+        result = table[name].write(records, options)
+        if not quiet:
+            for line in result.warnings:
+                say(f"warning: {line}")
+        if name in paths:
+            write_atomic(paths[name], result.text)
+            if not quiet:
+                say(f"wrote {paths[name]} ({count(len(records))})")
+        else:
+            sys.stdout.write(result.text)
+            sys.stdout.flush()
+
+
+def count(n: int, what: str = "entry") -> str:
+    plural = "entries" if what == "entry" else f"{what}s"
+    return f"{n} {what if n == 1 else plural}"
 
 
 InputsArg = Annotated[list[str], typer.Argument(help="Input files (or - for stdin).")]
@@ -208,9 +267,17 @@ class Run:
     def exit_code(self) -> int:
         if self.problems or self.source_errors:
             return EXIT_ERROR
-        if any(r.status != "resolved" for r in self.records):
+        if any(r.status not in ("resolved", "input") for r in self.records):
             return EXIT_UNRESOLVED
         return EXIT_OK
+
+
+def report_reading(problems: list[str], warnings: list[str], quiet: bool) -> None:
+    for line in problems:
+        say(f"error: {line}")
+    if not quiet:
+        for line in warnings:
+            say(f"warning: {line}")
 
 
 def pipeline(
@@ -218,11 +285,9 @@ def pipeline(
 ) -> Run:
     """Read, resolve, merge duplicates; report problems on stderr as they are found."""
     records, problems, warnings = read_inputs(inputs, form)
-    for line in problems:
-        say(f"error: {line}")
-    if not quiet:
-        for line in warnings:
-            say(f"warning: {line}")
+    report_reading(problems, warnings, quiet)
+    if not records:
+        raise BibxError("no entry could be read from the input; nothing written")
     sources, http = build_sources(options)
     if not quiet:
         for source in sources:  # lines of a snapshot that could not be indexed
@@ -250,6 +315,9 @@ def guarded(action: Callable[[], Run], quiet: bool) -> None:
     """Run a command's work; turn every failure the user can cause into one line and an exit."""
     try:
         run = action()
+    except UsageError as exc:
+        say(f"error: {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
     except BibxError as exc:
         say(f"error: {exc}")
         raise typer.Exit(EXIT_ERROR) from None
@@ -259,7 +327,8 @@ def guarded(action: Callable[[], Run], quiet: bool) -> None:
     except KeyboardInterrupt:
         say("interrupted: nothing written; the answers received so far are cached")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    summary(run.records, quiet)
+    if not quiet:
+        summary(run.records)
     if run.http is not None and not quiet:
         say(f"{run.http.requests_sent} requests sent")
     if run.exit_code:
@@ -299,49 +368,86 @@ def with_sources(command: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: all, or what --out's extension names].",
+        show_default=False,
+    ),
+]
+OutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="Output file (.bib/.json/.rdf), directory (ending in /), or - "
+        "[default: build/ for all formats, else standard output].",
+        show_default=False,
+    ),
+]
+DialectOpt = Annotated[
+    Dialect, typer.Option("--bib-dialect", help="BibTeX for bibtex/natbib or biber.")
+]
+ForceOpt = Annotated[bool, typer.Option(help="Allow overwriting an input file.")]
+AnnotateOpt = Annotated[
+    bool, typer.Option(help="bibx's status and confidence on every entry, not only doubtful ones.")
+]
+AbstractsOpt = Annotated[
+    bool, typer.Option(help="Write abstracts into the .bib (always kept in CSL-JSON and Zotero).")
+]
+
+
 @app.command()
 @with_sources
 def export(
     inputs: InputsArg,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.all,
-    out: Annotated[
-        str, typer.Option("--out", "-o", help="Output file, directory (ending in /), or -.")
-    ] = "-",
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
     form: FromOpt = None,
     prefer: PreferOpt = Prefer.published,
-    bib_dialect: Annotated[
-        Dialect, typer.Option("--bib-dialect", help="BibTeX for bibtex/natbib or biber.")
-    ] = Dialect.bibtex,
-    force: Annotated[bool, typer.Option(help="Allow overwriting an input file.")] = False,
+    bib_dialect: DialectOpt = Dialect.bibtex,
+    annotate: AnnotateOpt = False,
+    abstracts: AbstractsOpt = False,
+    force: ForceOpt = False,
     quiet: QuietOpt = False,
     *,
     sources: SourceOptions,
 ) -> None:
     """Read INPUTS, resolve every entry, write the bibliography."""
-    chosen = [f.value for f in Format if f is not Format.all] if fmt is Format.all else [fmt.value]
-    if fmt is Format.all and out == "-":
-        out = "build/"
+    options = WriteOptions(dialect=bib_dialect.value, annotate=annotate, abstracts=abstracts)
 
     def work() -> Run:
-        paths = output_paths(out, chosen, inputs, force)
+        chosen, paths = plan_outputs(out, fmt, inputs, force)
         run = pipeline(inputs, form, sources, prefer, quiet)
-        table = writers()
-        for name in chosen:
-            text = table[name].write(run.records, dialect=bib_dialect.value)
-            if name == "bibtex" and bib_dialect is Dialect.bibtex:
-                lost = table[name].unencodable()
-                if lost:
-                    say(
-                        f"warning: classic BibTeX cannot carry {''.join(sorted(lost))!r}; "
-                        "written as '?' (use --bib-dialect biblatex to keep them)"
-                    )
-            if name in paths:
-                write_atomic(paths[name], text)
-                if not quiet:
-                    say(f"wrote {paths[name]} ({len(run.records)} entries)")
-            else:
-                sys.stdout.write(text)
+        write_outputs(run.records, chosen, paths, options, quiet)
         return run
+
+    guarded(work, quiet)
+
+
+@app.command()
+def convert(
+    inputs: InputsArg,
+    fmt: FormatOpt = None,
+    out: OutOpt = None,
+    form: FromOpt = None,
+    bib_dialect: DialectOpt = Dialect.bibtex,
+    annotate: AnnotateOpt = False,
+    abstracts: AbstractsOpt = False,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Convert INPUTS to another format as they are: no source asked, nothing resolved."""
+    options = WriteOptions(dialect=bib_dialect.value, annotate=annotate, abstracts=abstracts)
+
+    def work() -> Run:
+        chosen, paths = plan_outputs(out, fmt, inputs, force)
+        records, problems, warnings = read_inputs(inputs, form)
+        report_reading(problems, warnings, quiet)
+        write_outputs(records, chosen, paths, options, quiet)
+        return Run(records, problems, [], None)
 
     guarded(work, quiet)
 
@@ -377,16 +483,19 @@ def resolve(
     guarded(work, quiet)
 
 
-def summary(records: list[Record], quiet: bool) -> None:
+def summary(records: list[Record]) -> None:
+    if records and all(r.status == "input" for r in records):
+        say(f"{count(len(records))} converted")
+        return
     counts = {
         s: sum(r.status == s for r in records) for s in ("resolved", "ambiguous", "unresolved")
     }
     say(
-        f"{len(records)} entries: {counts['resolved']} resolved, {counts['ambiguous']} ambiguous, "
+        f"{count(len(records))}: {counts['resolved']} resolved, {counts['ambiguous']} ambiguous, "
         f"{counts['unresolved']} unresolved"
     )
     for record in records:
-        if record.status != "resolved":
+        if record.status not in ("resolved", "input"):
             say(f"  {record.status}: {record.label()}: {record.reason}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 # New-style ids (0704.0001 onwards, 5-digit numbers from 1501) and old-style archive/YYMMNNN.
@@ -63,3 +64,78 @@ def issued_from_arxiv_id(arxiv_id: str) -> tuple[int, int] | None:
     if not 1 <= mm <= 12:
         return None
     return (1900 + yy if yy >= 91 else 2000 + yy), mm
+
+
+@dataclass(frozen=True)
+class PaperId:
+    """What identifies a paper: a publisher DOI and/or an arXiv id. arXiv's own DataCite DOI
+    (10.48550/arXiv.*) is never kept as `doi`: it names an arXiv id, so it becomes one."""
+
+    doi: str | None = None
+    arxiv_id: str | None = None
+    arxiv_version: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.doi or self.arxiv_id)
+
+    def merged(self, other: PaperId) -> PaperId:
+        """This id, completed by `other` where this one has nothing."""
+        same_arxiv = other.arxiv_id and other.arxiv_id == self.arxiv_id
+        return PaperId(
+            doi=self.doi or other.doi,
+            arxiv_id=self.arxiv_id or other.arxiv_id,
+            arxiv_version=self.arxiv_version
+            or (other.arxiv_version if same_arxiv or not self.arxiv_id else None),
+        )
+
+
+def identify(text: str | None) -> PaperId:
+    """The one rule for every reader and source: an arXiv id (new or old style, `arXiv:`
+    prefix, version, abs/pdf/html URL), a DOI (bare, `doi:`, doi.org URL) or arXiv's own DOI,
+    as a PaperId (empty when `text` names neither)."""
+    if not text or not text.strip():
+        return PaperId()
+    arxiv = parse_arxiv(text)
+    if arxiv:
+        return PaperId(arxiv_id=arxiv[0], arxiv_version=arxiv[1])
+    doi = parse_doi(text)
+    if doi is None:
+        return PaperId()
+    match = ARXIV_DOI_RE.match(doi)
+    if match:
+        arxiv = parse_arxiv(match.group("id"))
+        return PaperId(arxiv_id=arxiv[0], arxiv_version=arxiv[1]) if arxiv else PaperId()
+    return PaperId(doi=doi)
+
+
+def identify_all(*texts: str | None) -> PaperId:
+    """The first DOI and the first arXiv id found among `texts` (fields of one entry)."""
+    found = PaperId()
+    for text in texts:
+        found = found.merged(identify(text))
+    return found
+
+
+# A venue that only says "this is an arXiv preprint", as Google Scholar, Semantic Scholar and
+# dblp write it: `arXiv preprint arXiv:2402.06147`, `ArXiv`, `arXiv e-prints`, `CoRR`.
+_PREPRINT_VENUE = re.compile(
+    r"^\s*(?:arxiv(?:\s+preprint)?(?:\s+e-?prints?)?|corr|computing\s+research\s+repository)"
+    r"(?:\s*[,:]?\s*(?:abs/|arxiv:\s*)?(?P<id>[\w./-]+?))?(?:\s*\[[\w.-]+\])?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def preprint_venue(venue: str | None, volume: str | None = None) -> PaperId | None:
+    """If `venue` (with dblp's `volume = {abs/2402.06147}`) only names arXiv, the arXiv id it
+    gives (possibly an empty PaperId); None when it is a real venue."""
+    if not venue:
+        return None
+    match = _PREPRINT_VENUE.match(venue)
+    if not match:
+        return None
+    found = identify(match.group("id")) if match.group("id") else PaperId()
+    if match.group("id") and not found.arxiv_id:
+        return None  # "CoRR 2019 workshop ..." style: not only a preprint statement
+    if not found.arxiv_id and volume:
+        found = identify(volume.strip().removeprefix("abs/"))
+    return found

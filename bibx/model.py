@@ -56,6 +56,7 @@ class Record:
     type: str = "article"
     title: str | None = None
     authors: list[Name] = field(default_factory=list)
+    et_al: bool = False  # the input's author list ended in "and others": it is incomplete
     issued: tuple[int, ...] | None = None  # (year,), (year, month) or (year, month, day)
     container_title: str | None = None
     volume: str | None = None
@@ -73,6 +74,12 @@ class Record:
     arxiv_updated: tuple[int, ...] | None = None  # date of the version arXiv served
     categories: list[str] = field(default_factory=list)
     journal_ref: str | None = None
+    # what the input had beyond the fields above, kept so that nothing the user wrote is lost
+    extra: dict[str, str] = field(default_factory=dict)  # input field name -> plain text
+    markup: dict[str, str] = field(default_factory=dict)  # input field name -> LaTeX as written
+    input_form: str | None = None  # the reader that made it ("bibtex", "csl-json", ...)
+    input_type: str | None = None  # the entry type as that form named it ("inproceedings")
+    curated: bool = False  # from a file the user curated (.bib, CSL-JSON, Zotero): its values win
     # bookkeeping
     key: str | None = None  # citation key given by the input, kept by the BibTeX writer
     origin: str | None = None  # "file:line" of the input entry this record came from
@@ -101,9 +108,12 @@ class Record:
 
     @property
     def doi_to_write(self) -> str | None:
-        """What a writer prints: a resolved paper always has a DOI (arXiv's at least); an
-        unresolved entry only the one its input gave."""
-        return self.best_doi if self.status == "resolved" else self.doi
+        """What a writer prints: a resolved preprint always has a DOI (arXiv's at least); a
+        published paper only its publisher's (arXiv's DOI names the preprint, not the venue);
+        an unresolved entry only the one its input gave."""
+        if self.status == "resolved" and not self.container_title:
+            return self.best_doi
+        return self.doi
 
     def named_by(self) -> str:
         """What identifies the entry as the user gave it."""
@@ -119,6 +129,10 @@ class Record:
             what = what[:77] + "..."
         return f"{where}{what}"
 
+    def from_input(self, name: str) -> bool:
+        """Is field `name` still the value the input gave (not replaced by a source's)?"""
+        return self.provenance.get(name) == "input"
+
     def mark(self, source: str) -> Record:
         """Record `source` as the origin of every filled data field not yet attributed."""
         for name in DATA_FIELDS:
@@ -130,5 +144,9 @@ class Record:
 DATA_FIELDS = [
     f.name
     for f in fields(Record)
-    if f.name not in ("key", "origin", "given", "status", "confidence", "reason", "provenance")
-]
+    if f.name
+    not in (
+        "key", "origin", "given", "status", "confidence", "reason", "provenance",
+        "extra", "markup", "input_form", "input_type", "curated",
+    )
+]  # fmt: skip

@@ -142,8 +142,53 @@ def _identity(record: Record) -> str:
     return f"arxiv:{record.arxiv_id}" if record.arxiv_id else f"doi:{(record.doi or '').lower()}"
 
 
+# The fields that say where and when a paper appeared: they change together, from one version
+# to another, never one at a time (a preprint's month with a journal's year is neither).
+VENUE_FIELDS = ("type", "container_title", "volume", "issue", "page", "publisher", "issued")
+
+
+def is_published(record: Record) -> bool:
+    """Does the record name a published version: a venue, and a type that has one?"""
+    return bool(record.container_title) and record.type != "article"
+
+
+def fuller_authors(mine: Record, theirs: Record) -> bool:
+    """Is `theirs` the complete list of which `mine` is the beginning (or an `and others`
+    list)? Only then may it replace the user's list: a longer list is never cut short, and a
+    list that disagrees is the user's to fix, not bibx's to overwrite."""
+    if not theirs.authors or len(theirs.authors) < len(mine.authors):
+        return False
+    if len(theirs.authors) == len(mine.authors) and not mine.et_al:
+        return False
+    return all(
+        match_key(a.family or a.literal or "") == match_key(b.family or b.literal or "")
+        for a, b in zip(mine.authors, theirs.authors, strict=False)
+    )
+
+
+# What a preprint's record may add to a user's published entry: facts about the paper itself,
+# never the preprint's venue, date, URL or the DOI it names (not checked against the venue).
+PAPER_FIELDS = frozenset(
+    {"title", "authors", "et_al", "abstract", "arxiv_id", "arxiv_version", "arxiv_class",
+     "arxiv_updated", "categories", "journal_ref"}
+)  # fmt: skip
+
+
+def _fills(entry: Record, found: Record, name: str) -> bool:
+    """May `found` fill the curated entry's empty field `name`?"""
+    if is_published(found) or name in PAPER_FIELDS:
+        return True
+    if is_published(entry):
+        return False
+    return name not in ("publisher", "type")  # a preprint server is no publisher
+
+
 def merge(entry: Record, found: Record, confidence: float, reason: str) -> Record:
-    """The found record, completed with what only the entry had; the entry's key is kept."""
+    """The found record, completed with what only the entry had; the entry's key is kept.
+
+    A curated entry (from the user's .bib, CSL-JSON or Zotero file) keeps every value it has:
+    the source fills what it lacks, completes an author list that was cut short, and turns a
+    preprint into its published version (the venue fields together), never the reverse."""
     merged = found.copy(
         key=entry.key,
         origin=entry.origin,
@@ -152,11 +197,32 @@ def merge(entry: Record, found: Record, confidence: float, reason: str) -> Recor
         confidence=confidence,
         reason=reason,
         provenance=dict(found.provenance),
+        extra=entry.extra,
+        markup=entry.markup,
+        input_form=entry.input_form,
+        input_type=entry.input_type,
+        curated=entry.curated,
     )
+    upgrade = entry.curated and not is_published(entry) and is_published(found)
     for name in DATA_FIELDS:
-        if getattr(merged, name) in (None, [], "") and getattr(entry, name) not in (None, [], ""):
-            setattr(merged, name, getattr(entry, name))
-            merged.provenance[name] = entry.provenance.get(name, "input")
+        mine = getattr(entry, name)
+        theirs = getattr(merged, name)
+        if entry.curated and mine in (None, [], "", False):
+            if theirs not in (None, [], "", False) and not _fills(entry, found, name):
+                setattr(merged, name, getattr(entry, name))  # not the source's to add
+                merged.provenance.pop(name, None)
+            continue
+        if mine in (None, [], "", False):
+            continue
+        if entry.curated:
+            if name in ("authors", "et_al") and fuller_authors(entry, found):
+                continue
+            if upgrade and name in VENUE_FIELDS:
+                continue
+        elif theirs not in (None, [], ""):
+            continue
+        setattr(merged, name, mine)
+        merged.provenance[name] = entry.provenance.get(name, "input")
     if entry.arxiv_version and merged.arxiv_id == entry.arxiv_id:
         merged.arxiv_version = entry.arxiv_version  # the user cited a version: keep it
     return merged
@@ -191,21 +257,39 @@ def awaits_venue(record: Record) -> bool:
 
 
 def with_published(record: Record, published: Record) -> Record:
-    """The published version's venue, DOI, pages and date; the arXiv facts kept as eprint."""
+    """The published version's venue, DOI, pages and date; the arXiv facts kept as eprint.
+    A curated entry keeps its own title, URL and (unless cut short) authors."""
     out = record.copy(provenance=dict(record.provenance))
     if out.publisher == "arXiv":
         out.publisher = None  # the preprint server is not the publisher of the published paper
         out.provenance.pop("publisher", None)
     for name in PUBLISHED_FIELDS:
         value = getattr(published, name)
-        if value not in (None, "", []):
-            setattr(out, name, value)
-            out.provenance[name] = published.provenance.get(name, "published")
-    if len(published.authors) >= len(record.authors):
-        out.authors = published.authors
+        if value in (None, "", []) or (
+            record.curated and name in ("title", "url") and record.from_input(name)
+        ):
+            continue
+        setattr(out, name, value)
+        out.provenance[name] = published.provenance.get(name, "published")
+    if (
+        fuller_authors(record, published)
+        if record.curated and record.from_input("authors")
+        else len(published.authors) >= len(record.authors)
+    ):
+        out.authors, out.et_al = published.authors, False
         out.provenance["authors"] = published.provenance.get("authors", "published")
     out.reason = f"{record.reason}; published version {published.doi}"
     return out
+
+
+def _one_version(record: Record) -> Record:
+    """A user's preprint entry whose published version was not found keeps no publisher DOI
+    from a source: that DOI is the published version's, and with the preprint's year and venue
+    it would mix two versions in one entry (arXiv's own DOI is written instead)."""
+    if record.curated and awaits_venue(record) and record.doi and not record.from_input("doi"):
+        record = record.copy(doi=None, provenance=dict(record.provenance))
+        record.provenance.pop("doi", None)
+    return record
 
 
 @dataclass
@@ -387,7 +471,7 @@ class Resolver:
         if self.prefer == "published":
             self._say("looking for published versions")
             final = self._published(final, candidates)
-        return final
+        return [_one_version(r) for r in final]
 
     def _published(self, records: list[Record], seen: dict[int, list[Record]]) -> list[Record]:
         """Swap in the published version where one exists (venue, publisher DOI, pages)."""
@@ -448,7 +532,10 @@ class Resolver:
 
 
 def deduplicate(records: list[Record]) -> tuple[list[Record], list[str]]:
-    """Keep the first of records naming the same paper (same arXiv id or DOI); report merges."""
+    """Keep the first of records naming the same paper (same arXiv id or DOI); report merges.
+
+    Entries of a curated file are never merged away, each is some `\\cite` key of the user's:
+    they are all kept, and the pair reported."""
     seen: dict[str, Record] = {}
     out: list[Record] = []
     messages: list[str] = []
@@ -465,12 +552,17 @@ def deduplicate(records: list[Record]) -> tuple[list[Record], list[str]]:
             out.append(record)
             continue
         first = next((seen[k] for k in keys if k in seen), None)
-        if first is not None:
+        if first is not None and record.curated:
+            messages.append(
+                f"{record.origin}: {record.key!r} is the same paper as {first.key!r} "
+                f"({first.origin}, {keys[0]}); both kept"
+            )
+        elif first is not None:
             messages.append(
                 f"{record.origin}: same paper as {first.origin} ({keys[0]}); written once"
             )
             continue
         for key in keys:
-            seen[key] = record
+            seen.setdefault(key, record)
         out.append(record)
     return out, messages

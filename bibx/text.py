@@ -35,6 +35,11 @@ _MARKS = {chr(0xE000 + i): v for i, v in enumerate(_TEXT_SYMBOLS.values())}
 _MARK_OF = {k: chr(0xE000 + i) for i, k in enumerate(_TEXT_SYMBOLS)}
 
 
+# TeX's logos, which pylatexenc drops: `The {\\TeX}book` must read "The TeXbook".
+_LOGO_RE = re.compile(
+    r"\\(LaTeXe|LaTeX|BibTeX|TeX|XeTeX|XeLaTeX|LuaTeX|LuaLaTeX|ConTeXt)(?:\{\}|(?![A-Za-z])\s?)"
+)
+
 _PLAIN_LIGATURES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"))
 
 
@@ -51,6 +56,7 @@ def latex_to_unicode(text: str) -> str:
             text = text.replace(ligature, char)
         return squash(text)
     marked = _SYMBOL_RE.sub(lambda m: _MARK_OF[m.group(1)], text)
+    marked = _LOGO_RE.sub(lambda m: m.group(1), marked)
     try:
         plain = _LATEX.latex_to_text(marked)
     except Exception:  # pylatexenc is lenient, but never let markup sink an entry

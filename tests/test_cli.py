@@ -64,8 +64,12 @@ def test_unresolved_entries_are_written_marked_and_exit_3(tmp_path):
     assert result.exit_code == EXIT_UNRESOLVED
     assert "2 entries: 1 resolved, 0 ambiguous, 1 unresolved" in result.stderr
     assert f"unresolved: {inp}:2: A Survey of Quantum Gravity" in result.stderr
-    entries = bibtexparser.parse_string(out.read_text(encoding="utf-8")).entries
-    assert [e["bibxstatus"] for e in entries] == ["resolved", "unresolved"]
+    text = out.read_text(encoding="utf-8")
+    entries = bibtexparser.parse_string(text).entries
+    # bibx's marks only where they help: the unresolved entry, with why on a comment line
+    assert [e.fields_dict.get("bibxstatus") is not None for e in entries] == [False, True]
+    assert "% bibx: unresolved: no candidate" in text
+    assert "abstract" not in entries[0]
 
 
 def test_missing_input_is_one_clear_line_and_exit_1(tmp_path):

@@ -4,14 +4,16 @@ import os
 
 import pytest
 
-from bibx.writers import bibtex, csljson, zotero_rdf
+from bibx.writers import WriteOptions, bibtex, csljson, zotero_rdf
 from tests.golden import GOLDEN, hard_records
 
 CASES = {
-    "hard.bib": lambda records: bibtex.write(records, dialect="bibtex"),
-    "hard-biblatex.bib": lambda records: bibtex.write(records, dialect="biblatex"),
-    "hard.json": csljson.write,
-    "hard.rdf": zotero_rdf.write,
+    "hard.bib": lambda records: bibtex.write(records, WriteOptions(dialect="bibtex")).text,
+    "hard-biblatex.bib": lambda records: (
+        bibtex.write(records, WriteOptions(dialect="biblatex")).text
+    ),
+    "hard.json": lambda records: csljson.write(records).text,
+    "hard.rdf": lambda records: zotero_rdf.write(records).text,
 }
 
 

@@ -84,7 +84,7 @@ def test_crossref_single_doi_limit_is_ten_per_second(
 ):
     http = session(arxiv_server, crossref_server, clock, tmp_path)
     client = Crossref(http, crossref_server.url)
-    for doi in ("10.18653/v1/2025.acl-long.1274", "10.1145/3340531.3411908", "10.1/none"):
+    for doi in ("10.18653/v1/2025.acl-long.1274", "10.1145/3340531.3411908", "10.1371/notarealdoi"):
         client.work(doi)
     starts = http.limiters[f"{urlsplit(crossref_server.url).netloc}/works"].starts
     assert [round(b - a, 6) for a, b in itertools.pairwise(starts)] == [0.11, 0.11]

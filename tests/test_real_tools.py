@@ -19,7 +19,7 @@ from bibx.model import Name, Record
 from bibx.readers import read_path
 from bibx.resolver import Resolver
 from bibx.sources.snapshot import Snapshot
-from bibx.writers import bibtex, csljson
+from bibx.writers import WriteOptions, bibtex, csljson
 from tests.conftest import PAGE, ROOT, SNAPSHOT, require_tool
 from tests.golden import hard_records
 
@@ -117,15 +117,15 @@ def compile_biblatex(tmp: Path, bib: str, keys: list[str]) -> tuple[str, str]:
 
 
 def test_bibtex_natbib_zero_warnings(page_and_hard, tmp_path):
-    keys = [k for k in re.findall(r"^@\w+\{(.+),$", bibtex.write(page_and_hard), re.M)]
-    log, blg = compile_natbib(tmp_path, bibtex.write(page_and_hard), keys)
+    keys = [k for k in re.findall(r"^@\w+\{(.+),$", bibtex.write(page_and_hard).text, re.M)]
+    log, blg = compile_natbib(tmp_path, bibtex.write(page_and_hard).text, keys)
     assert "(There were" not in blg and "Warning--" not in blg, blg
     assert latex_problems(log) == []
     assert len(keys) == len(page_and_hard) == 67
 
 
 def test_biblatex_biber_zero_warnings(page_and_hard, tmp_path):
-    text = bibtex.write(page_and_hard, dialect="biblatex")
+    text = bibtex.write(page_and_hard, WriteOptions(dialect="biblatex")).text
     keys = re.findall(r"^@\w+\{(.+),$", text, re.M)
     log, blg = compile_biblatex(tmp_path, text, keys)
     assert [line for line in blg.splitlines() if "WARN" in line or "ERROR" in line] == []
@@ -135,7 +135,7 @@ def test_biblatex_biber_zero_warnings(page_and_hard, tmp_path):
 @pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
 def test_hostile_text_neither_runs_nor_breaks_latex(tmp_path, dialect):
     records = [*HOSTILE, GREEK] if dialect == "bibtex" else HOSTILE
-    text = bibtex.write(records, dialect=dialect)
+    text = bibtex.write(records, WriteOptions(dialect=dialect)).text
     keys = re.findall(r"^@\w+\{(.+),$", text, re.M)
     compile_ = compile_natbib if dialect == "bibtex" else compile_biblatex
     log, _ = compile_(tmp_path, text, keys)
@@ -160,10 +160,10 @@ def written(records: list[Record], tmp: Path, form: str) -> Path:
     """The records in `form` (csl-json, or a BibTeX dialect) in a file under `tmp`."""
     if form == "csl-json":
         path = tmp / "refs.json"
-        path.write_text(csljson.write(records), encoding="utf-8")
+        path.write_text(csljson.write(records).text, encoding="utf-8")
     else:
         path = tmp / "refs.bib"
-        path.write_text(bibtex.write(records, dialect=form), encoding="utf-8")
+        path.write_text(bibtex.write(records, WriteOptions(dialect=form)).text, encoding="utf-8")
     return path
 
 
@@ -200,7 +200,7 @@ def family(name: dict) -> str:
 @pytest.mark.parametrize("form", ["csl-json", "biblatex"])
 def test_citation_js_keeps_every_entry_and_field(page_and_hard, tmp_path, form):
     items = citation_js(written(page_and_hard, tmp_path, form))
-    ours = json.loads(csljson.write(page_and_hard))
+    ours = json.loads(csljson.write(page_and_hard).text)
     assert len(items) == len(ours)
     for theirs, mine in zip(items, ours, strict=True):
         assert theirs["id"] == mine["id"]

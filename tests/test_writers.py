@@ -10,7 +10,7 @@ from lxml import etree
 
 from bibx.keys import assign_keys
 from bibx.model import Name, Record
-from bibx.writers import bibtex, csljson, zotero_rdf
+from bibx.writers import WriteOptions, bibtex, csljson, zotero_rdf
 from bibx.writers._latex import protect_case, to_latex
 from tests.conftest import REFERENCE
 
@@ -37,18 +37,22 @@ def unresolved() -> Record:
 def test_bib_reparses_without_failed_blocks_and_with_unique_keys(
     resolved_page, unresolved, dialect
 ):
-    text = bibtex.write([*resolved_page, unresolved], dialect=dialect)
+    text = bibtex.write([*resolved_page, unresolved], WriteOptions(dialect=dialect)).text
     library = bibtexparser.parse_string(text)
     assert library.failed_blocks == []
     keys = [e.key for e in library.entries]
     assert len(keys) == 66 == len({k.lower() for k in keys})
     last = library.entries[-1]
-    assert last["bibxstatus"] == "unresolved"
-    assert "bibx: unresolved" in last["note"]
+    # bibx's status where it helps: a field for bibtex (which ignores it), a comment for biber
+    # (whose data model has no such field), never in the user's note
+    assert ("bibxstatus" in last.fields_dict) == (dialect == "bibtex")
+    assert "% bibx: unresolved: not found\n@misc{" in text
+    assert "note" not in last
+    assert all("bibxstatus" not in e and "abstract" not in e for e in library.entries[:-1])
 
 
 def test_bibtex_dialect_is_ascii_only(resolved_page):
-    text = bibtex.write(resolved_page, dialect="bibtex")
+    text = bibtex.write(resolved_page, WriteOptions(dialect="bibtex")).text
     assert text.isascii()
     assert r"Kaiser, {\L}ukasz" in text
     assert r"Vuli{\'c}, Ivan" in text
@@ -56,13 +60,13 @@ def test_bibtex_dialect_is_ascii_only(resolved_page):
 
 
 def test_biblatex_dialect_keeps_utf8(resolved_page):
-    text = bibtex.write(resolved_page, dialect="biblatex")
+    text = bibtex.write(resolved_page, WriteOptions(dialect="biblatex")).text
     assert "Kaiser, Łukasz" in text
     assert "eprintclass" in text and "@online{" in text
 
 
 def test_every_author_is_kept(resolved_page):
-    text = bibtex.write(resolved_page)
+    text = bibtex.write(resolved_page).text
     gnmt = next(e for e in bibtexparser.parse_string(text).entries if e["eprint"] == "1609.08144")
     assert gnmt["author"].count(" and ") == 30
     assert "others" not in gnmt["author"]
@@ -133,29 +137,32 @@ def test_colliding_keys_get_suffixes_in_identity_order():
 
 
 def test_csl_json_validates_against_the_schema(resolved_page, unresolved, csl_schema):
-    items = json.loads(csljson.write([*resolved_page, unresolved]))
+    items = json.loads(csljson.write([*resolved_page, unresolved]).text)
     jsonschema.validate(items, csl_schema)
     first = items[0]
     assert first["type"] == "article"
     assert first["number"] == "arXiv:2410.11817"
     assert first["DOI"] == "10.48550/arXiv.2410.11817"
     assert first["issued"] == {"date-parts": [[2024, 10]]}
-    assert first["custom"]["bibx-confidence"] == 1.0
+    assert "bibx-confidence" not in first["custom"]  # clean by default
     assert items[-1]["custom"]["bibx-status"] == "unresolved"
+    annotated = json.loads(csljson.write(resolved_page, WriteOptions(annotate=True)).text)
+    jsonschema.validate(annotated, csl_schema)
+    assert annotated[0]["custom"]["bibx-confidence"] == 1.0
     for item in items:
         assert "raw" not in item.get("issued", {})
         assert not item.get("DOI", "").startswith("http")
 
 
 def test_csl_json_renders_math_as_rich_text(resolved_page):
-    items = json.loads(csljson.write(resolved_page))
+    items = json.loads(csljson.write(resolved_page).text)
     titles = [i["title"] for i in items]
     assert any(t.startswith("Align<sup>2</sup>LLaVA") for t in titles)
     assert not any("$" in t for t in titles)
 
 
 def test_zotero_rdf_parses_and_follows_zotero_structure(resolved_page, unresolved):
-    text = zotero_rdf.write([*resolved_page, unresolved])
+    text = zotero_rdf.write([*resolved_page, unresolved]).text
     graph = rdflib.Graph().parse(data=text, format="xml")
     assert len(graph) > 1000
     root = etree.fromstring(text.encode())
@@ -182,7 +189,10 @@ def test_zotero_rdf_parses_and_follows_zotero_structure(resolved_page, unresolve
     ] == ["DOI 10.48550/arXiv.2410.11817"]
     assert preprint.xpath("prism:number/text()", namespaces=ns) == ["arXiv:2410.11817"]
     extra = preprint.xpath("dc:description/text()", namespaces=ns)[0]
-    assert "bibx-confidence: 1.00" in extra
+    # the key where Zotero 7 and Better BibTeX read it; bibx's marks only on doubtful entries
+    assert extra.splitlines() == ["Citation Key: liuImprovingLongText2024", "arXiv:2410.11817"]
+    last = items[-1].xpath("dc:description/text()", namespaces=ns)[0]
+    assert "bibx-status: unresolved" in last
     assert items[-1][0].text == "document"
 
 
@@ -198,7 +208,7 @@ def test_zotero_rdf_journal_article_puts_container_fields_on_the_container():
         status="resolved",
         confidence=1.0,
     )
-    root = etree.fromstring(zotero_rdf.write([record]).encode())
+    root = etree.fromstring(zotero_rdf.write([record]).text.encode())
     [item] = list(root)
     assert item.tag == "{http://purl.org/net/biblio#}Article"
     journal = item.find("{http://purl.org/dc/terms/}isPartOf/{http://purl.org/net/biblio#}Journal")
@@ -212,6 +222,6 @@ def test_writers_survive_control_characters_and_hostile_text():
         status="unresolved",
         reason="x",
     )
-    assert bibtexparser.parse_string(bibtex.write([record])).failed_blocks == []
-    etree.fromstring(zotero_rdf.write([record]).encode())
-    json.loads(csljson.write([record]))
+    assert bibtexparser.parse_string(bibtex.write([record]).text).failed_blocks == []
+    etree.fromstring(zotero_rdf.write([record]).text.encode())
+    json.loads(csljson.write([record]).text)

@@ -1,65 +1,173 @@
-"""BibTeX and BibLaTeX files, parsed with bibtexparser v2."""
+"""BibTeX and BibLaTeX files: blocks split by bibtexparser v2, field values read by bibx.
+
+bibtexparser finds the blocks (entries, `@string`, `@preamble`, comments, and what it cannot
+parse, with their lines). Field values are taken from the entry's own text by `scan_fields`,
+which knows where each field starts and ends: the reader expands `@string` macros and `#`
+concatenations from it, and `bibx enrich` edits a file in place with the same spans, leaving
+every byte it does not change as it was.
+
+What the record has no place for is kept in `Record.extra` (plain text) and `Record.markup` (the
+LaTeX as written), so converting a .bib loses nothing.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import bibtexparser
-from bibtexparser import middlewares as mw
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock, String
 
-from bibx.ids import parse_arxiv, parse_doi
+from bibx.ids import identify_all, preprint_venue
 from bibx.model import Name, Record
 from bibx.readers import ReadResult
 from bibx.text import latex_to_unicode, page_range, tex_to_text
+from bibx.vocab.bibtex import MONTHS, TYPE_TO_CSL, VENUE_NAMES
 
 NAME = "bibtex"
 
 _ENTRY_START = re.compile(r"^\s*@[a-zA-Z]+\s*[{(]", re.MULTILINE)
 
-TYPE_MAP = {
-    "article": "article-journal",
-    "inproceedings": "paper-conference",
-    "conference": "paper-conference",
-    "book": "book",
-    "inbook": "chapter",
-    "incollection": "chapter",
-    "techreport": "report",
-    "report": "report",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "thesis": "thesis",
-    "misc": "article",
-    "unpublished": "article",
-    "online": "article",
-    "preprint": "article",
-    "electronic": "article",
-}
-
-_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
-}
-
-
 # Fields BibLaTeX reads verbatim: no LaTeX decoding ("--" in a DOI is two hyphens).
 VERBATIM = frozenset({"doi", "url", "eprint", "eprintclass", "primaryclass", "archiveprefix"})
-
-
-def _verbatim(value: str) -> str:
-    value = value.strip()
-    if value.startswith("{") and value.endswith("}"):
-        value = value[1:-1]
-    return re.sub(r"\\([%_&#])", r"\1", value).strip()  # \% and \_ written by other tools
+_ARXIV_FIELDS = ("eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass")
+_CONTAINERS = VENUE_NAMES
+_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
 def sniff(text: str) -> bool:
     return bool(_ENTRY_START.search(text))
+
+
+# --- field spans -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpan:
+    """One `name = value,` of an entry, by offsets into the entry's text."""
+
+    name: str  # as written: case kept
+    start: int  # the name's first character
+    value_start: int
+    value_end: int  # just after the value
+    end: int  # just after the comma that ends the field, or `value_end` when there is none
+
+
+@dataclass(frozen=True)
+class EntrySpans:
+    type_start: int  # offsets of the entry type after `@`
+    type_end: int
+    body_end: int  # the closing brace (or parenthesis) of the entry
+    fields: list[FieldSpan]
+
+
+_NAME_RE = re.compile(r"[^\s=,{}()#\"]+")
+_BARE_RE = re.compile(r"[^\s,#{}()\"]+")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _piece_end(text: str, pos: int) -> int | None:
+    """End of one value piece at `pos`: {balanced}, "quoted" (braces balanced inside), bare."""
+    if pos >= len(text):
+        return None
+    if text[pos] in '{"':
+        closing = "}" if text[pos] == "{" else '"'
+        depth = 0
+        i = pos + 1
+        while i < len(text):
+            char = text[i]
+            if char == "\\":
+                i += 2
+                continue
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                if depth == 0:
+                    return i + 1 if closing == "}" else None
+                depth -= 1
+            elif char == '"' and closing == '"' and depth == 0:
+                return i + 1
+            i += 1
+        return None
+    match = _BARE_RE.match(text, pos)
+    return match.end() if match else None
+
+
+def scan_fields(entry: str) -> EntrySpans | None:
+    """The spans of an entry's type and fields, or None when its syntax is not plain BibTeX."""
+    head = re.match(r"\s*@\s*([A-Za-z]+)\s*([{(])\s*[^,\s{}()]*\s*,?", entry)
+    if not head:
+        return None
+    closing = "}" if head.group(2) == "{" else ")"
+    pos = head.end()
+    fields: list[FieldSpan] = []
+    while True:
+        pos = _skip_space(entry, pos)
+        if pos >= len(entry):
+            return None
+        if entry[pos] == closing:
+            return EntrySpans(head.start(1), head.end(1), pos, fields)
+        name = _NAME_RE.match(entry, pos)
+        if not name:
+            return None
+        after = _skip_space(entry, name.end())
+        if after >= len(entry) or entry[after] != "=":
+            return None
+        value_start = _skip_space(entry, after + 1)
+        cursor = value_start
+        while True:
+            end = _piece_end(entry, cursor)
+            if end is None:
+                return None
+            value_end = end
+            cursor = _skip_space(entry, end)
+            if cursor < len(entry) and entry[cursor] == "#":
+                cursor = _skip_space(entry, cursor + 1)
+                continue
+            break
+        field_end = cursor + 1 if cursor < len(entry) and entry[cursor] == "," else value_end
+        fields.append(FieldSpan(name.group(), name.start(), value_start, value_end, field_end))
+        pos = field_end
+
+
+def _pieces(value: str) -> Iterator[str]:
+    pos = 0
+    while pos < len(value):
+        end = _piece_end(value, pos)
+        if end is None:  # cannot happen for a scanned value; keep the rest as text
+            yield value[pos:]
+            return
+        yield value[pos:end]
+        pos = _skip_space(value, end)
+        if pos < len(value) and value[pos] == "#":
+            pos = _skip_space(value, pos + 1)
+
+
+def expand(value: str, strings: dict[str, str]) -> str:
+    """A raw field value (`{x}`, `"x"`, `2024`, `acl # " 2024"`) as its LaTeX text: delimiters
+    removed, `@string` macros and month names expanded, pieces joined."""
+    out = []
+    for piece in _pieces(value.strip()):
+        if piece[:1] in '{"':
+            out.append(piece[1:-1])
+        elif piece.isdigit():
+            out.append(piece)
+        else:
+            out.append(strings.get(piece.lower(), piece))
+    return "".join(out)
+
+
+# --- entries to records ------------------------------------------------------------------------
 
 
 def _month(value: str) -> int | None:
@@ -69,93 +177,159 @@ def _month(value: str) -> int | None:
     return MONTHS.get(value[:3])
 
 
-def _name(parts: mw.NameParts) -> Name | None:
-    def join(tokens: list[str]) -> str | None:
-        text = latex_to_unicode(" ".join(tokens))
-        return text or None
+def names(value: str) -> tuple[list[Name], bool]:
+    """An author field as names, and whether it ends in `and others` (an incomplete list)."""
+    out: list[Name] = []
+    others = False
+    for person in split_multiple_persons_names(value):
+        if person.strip().lower() == "others":
+            others = True
+            continue
+        parts = parse_single_name_into_parts(person)
+        last = " ".join(parts.last)
+        braced = last.startswith("{") and last.endswith("}") and not last.startswith("{\\")
+        if not parts.first and not parts.von and braced:
+            out.append(Name(literal=latex_to_unicode(last)))  # {Team GLM}: a collective
+            continue
+        family = latex_to_unicode(" ".join(parts.von + parts.last)) or None
+        given = latex_to_unicode(" ".join(parts.first)) or None
+        if family or given:
+            suffix = latex_to_unicode(" ".join(parts.jr)) or None
+            out.append(Name(family=family, given=given, suffix=suffix))
+    return out, others
 
-    last = " ".join(parts.last)
-    braced = last.startswith("{") and last.endswith("}") and not last.startswith("{\\")
-    if not parts.first and not parts.von and braced:
-        return Name(literal=latex_to_unicode(last))  # {Team GLM}: a collective
-    family = join(parts.von + parts.last)
-    given = join(parts.first)
-    if not family and not given:
-        return None
-    return Name(family=family, given=given, suffix=join(parts.jr))
+
+def _verbatim(value: str) -> str:
+    return re.sub(r"\\([%_&#])", r"\1", value).strip()  # \% and \_ written by other tools
 
 
 def _is_arxiv(fields: dict[str, str]) -> bool:
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
     return prefix == "arxiv" or (
-        "eprint" in fields and not prefix and parse_arxiv(fields["eprint"]) is not None
+        "eprint" in fields and not prefix and identify_all(fields["eprint"]).arxiv_id is not None
     )
 
 
-def entry_to_record(entry: Entry, source: str) -> tuple[Record, list[str]]:
-    """The entry as a Record, plus warnings about what of it was ignored."""
-    line = entry.start_line + 1
-    origin = f"{source}:{line}"
+def fields_of(entry_text: str, strings: dict[str, str]) -> dict[str, str] | None:
+    """An entry's fields, lower-cased name -> LaTeX value (first of repeated names)."""
+    spans = scan_fields(entry_text)
+    if spans is None:
+        return None
+    out: dict[str, str] = {}
+    for span in spans.fields:
+        out.setdefault(
+            span.name.lower(), expand(entry_text[span.value_start : span.value_end], strings)
+        )
+    return out
+
+
+def to_record(etype: str, key: str, latex: dict[str, str], origin: str) -> tuple[Record, list[str]]:
+    """One entry (type, key, LaTeX fields) as a Record, plus warnings about what was ignored."""
     problems: list[str] = []
-    fields = {f.key.lower(): f.value for f in entry.fields}
-    text = {
-        k: _verbatim(v) if k in VERBATIM else tex_to_text(v)
-        for k, v in fields.items()
-        if isinstance(v, str) and k != "author"
-    }
-    etype = entry.entry_type.lower()
-    csl_type = TYPE_MAP.get(etype)
+    text = {k: _verbatim(v) if k in VERBATIM else tex_to_text(v) for k, v in latex.items()}
+    etype = etype.lower()
+    csl_type = TYPE_TO_CSL.get(etype)
     if csl_type is None:
-        problems.append(f"{origin}: unknown entry type @{etype} for {entry.key!r}; read as article")
+        problems.append(f"{origin}: unknown entry type @{etype} for {key!r}; read as article")
         csl_type = "article"
-    record = Record(type=csl_type, key=entry.key, origin=origin, title=text.get("title"))
-    authors = fields.get("author")
-    if isinstance(authors, list):
-        record.authors = [n for n in (_name(p) for p in authors) if n]
+    record = Record(
+        type=csl_type,
+        key=key,
+        origin=origin,
+        title=text.get("title"),
+        input_form=NAME,
+        input_type=etype,
+        curated=True,
+        markup=dict(latex),
+    )
+    used = {"title"}
+    if "author" in latex:
+        record.authors, record.et_al = names(latex["author"])
+        used.add("author")
     date = _DATE.search(text.get("date") or text.get("year") or "")
     if date:
         parts = [int(p) for p in date.groups() if p]
         month = _month(text.get("month", ""))
         if month and len(parts) == 1:
             parts.append(month)
+            used.add("month")
         record.issued = tuple(parts)
+        used.update({"date", "year"} & text.keys())
     elif "year" in text and text["year"].strip().lower() not in ("n.d.", "nd", ""):
-        problems.append(f"{origin}: year {text['year']!r} of {entry.key!r} is not a year; ignored")
-    record.container_title = (
-        text.get("journal")
-        or text.get("booktitle")
-        or text.get("journaltitle")
-        or text.get("howpublished")
-    )
-    record.volume = text.get("volume")
-    record.issue = text.get("number") if csl_type != "article" else None
-    record.page = page_range(text["pages"]) if "pages" in text else None
-    record.publisher = text.get("publisher")
-    record.url = text.get("url")
-    record.abstract = text.get("abstract")
-    record.note = text.get("note")
+        problems.append(f"{origin}: year {text['year']!r} of {key!r} is not a year; kept as text")
+    elif "year" in text:
+        used.add("year")  # "n.d.": no date, said outright
+    ids = identify_all(text.get("doi"), text.get("url"))
     if "doi" in text:
-        record.doi = parse_doi(text["doi"])
-        if record.doi is None:
-            problems.append(f"{origin}: doi {text['doi']!r} of {entry.key!r} is not a DOI; ignored")
-    if _is_arxiv(text):
-        arxiv = parse_arxiv(text["eprint"].split()[0]) if text.get("eprint") else None
-        if arxiv:
-            record.arxiv_id, record.arxiv_version = arxiv
+        if not ids.doi and not (ids.arxiv_id and "10.48550" in text["doi"]):
+            problems.append(f"{origin}: doi {text['doi']!r} of {key!r} is not a DOI; kept as text")
+        else:
+            used.add("doi")
+    if _is_arxiv(text) and text.get("eprint"):
+        eprint = identify_all(text["eprint"].split()[0])
+        if eprint.arxiv_id:
+            ids = eprint.merged(ids)
             record.arxiv_class = text.get("primaryclass") or text.get("eprintclass")
-    if record.doi and record.doi.lower().startswith("10.48550/arxiv."):
-        record.doi = None  # arXiv's own DOI is derived from the id, not a publisher DOI
+            used.update(f for f in _ARXIV_FIELDS if f in text)
+    for name in _CONTAINERS:
+        if name not in text or (name == "howpublished" and re.search(r"\\url|://", text[name])):
+            continue
+        preprint = preprint_venue(text[name], text.get("volume"))
+        if preprint is not None:  # "arXiv preprint arXiv:2402.06147", CoRR: not a venue
+            ids = ids.merged(preprint)  # kept in `extra` as written, while the type is the user's
+            if text.get("volume", "").startswith("abs/"):
+                used.add("volume")
+        elif record.container_title is None:
+            record.container_title = text[name]
+            used.add(name)
+    if record.container_title is None and set(_CONTAINERS) & text.keys():
+        record.type = "article"  # its only venue was arXiv: a preprint, whatever its @type
+    record.doi, record.arxiv_id = ids.doi, ids.arxiv_id
+    record.arxiv_version = ids.arxiv_version
+    if "url" in text:
+        record.url = text["url"]
+        used.add("url")
+    if "volume" not in used and "volume" in text:
+        record.volume = text["volume"]
+        used.add("volume")
+    if "number" in text and csl_type != "article":
+        record.issue = text["number"]
+        used.add("number")
+    if "pages" in text:
+        record.page = page_range(text["pages"])
+        used.add("pages")
+    for name in ("publisher", "abstract", "note"):
+        if name in text:
+            setattr(record, name, text[name])
+            used.add(name)
+    record.extra = {k: v for k, v in text.items() if k not in used}
     return record.mark("input"), problems
 
 
-def read(text: str, source: str) -> ReadResult:
+@dataclass
+class Block:
+    """An entry as found in the file: where it starts (offset, line), its text, its record."""
+
+    start: int
+    line: int
+    text: str
+    key: str
+    record: Record | None  # None: the entry could not be read
+
+
+def blocks(text: str, source: str) -> tuple[list[Block], ReadResult]:
+    """Every entry of the file with its place in `text`, and what could not be read."""
     result = ReadResult()
-    library = bibtexparser.parse_string(
-        text, append_middleware=[mw.SeparateCoAuthors(), mw.SplitNameParts()]
-    )
-    for block in library.failed_blocks:
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    strings: dict[str, str] = {}
+    found: list[Block] = []
+    for block in library.blocks:
         line = block.start_line + 1
-        if isinstance(block, DuplicateBlockKeyBlock):
+        start = text.find(block.raw, line_starts[min(block.start_line, len(line_starts) - 1)])
+        if isinstance(block, String):
+            strings[block.key.lower()] = expand(str(block.value), strings)
+        elif isinstance(block, DuplicateBlockKeyBlock):
             result.problems.append(
                 f"{source}:{line}: duplicate key {block.key!r}; the second entry was skipped"
             )
@@ -165,12 +339,21 @@ def read(text: str, source: str) -> ReadResult:
                 f"{source}:{line}: could not parse this entry (unbalanced braces or quotes?): "
                 f"{first}"
             )
-    for entry in library.entries:
-        try:
-            record, problems = entry_to_record(entry, source)
-        except Exception as exc:  # one odd entry must never sink the file
-            result.problems.append(f"{source}:{entry.start_line + 1}: skipped {entry.key!r}: {exc}")
-            continue
-        result.records.append(record)
-        result.warnings.extend(problems)
-    return result
+        elif isinstance(block, Entry):
+            origin = f"{source}:{line}"
+            latex = fields_of(block.raw, strings)
+            record = None
+            try:
+                if latex is None:
+                    raise ValueError("its fields are not in BibTeX syntax")
+                record, problems = to_record(block.entry_type, block.key, latex, origin)
+                result.records.append(record)
+                result.warnings.extend(problems)
+            except Exception as exc:  # one odd entry must never sink the file
+                result.problems.append(f"{origin}: skipped {block.key!r}: {exc}")
+            found.append(Block(start, line, block.raw, block.key, record))
+    return found, result
+
+
+def read(text: str, source: str) -> ReadResult:
+    return blocks(text, source)[1]

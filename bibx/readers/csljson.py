@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bibx.ids import arxiv_id_from_doi, parse_arxiv, parse_doi
+from bibx.ids import identify, identify_all
 from bibx.model import Name, Record
 from bibx.readers import ReadResult
 
@@ -67,23 +67,25 @@ def item_to_record(item: dict[str, Any], origin: str) -> Record:
         note=_text(item.get("note")),
         key=_text(item.get("citation-key")) or _text(item.get("id")),
         origin=origin,
+        input_form=NAME,
+        input_type=ctype,
+        curated=True,
     )
-    doi = parse_doi(_text(item.get("DOI")) or "")
-    if doi:
-        arxiv = arxiv_id_from_doi(doi)
-        if arxiv:
-            record.arxiv_id = arxiv
-        else:
-            record.doi = doi
-    number = _text(item.get("number"))
-    if number and record.type == "article":
-        arxiv_number = parse_arxiv(number)
-        if arxiv_number:
-            record.arxiv_id, record.arxiv_version = arxiv_number
+    number = _text(item.get("number")) if record.type == "article" else None
+    found = identify_all(number, _text(item.get("DOI")))
+    record.doi, record.arxiv_id, record.arxiv_version = (
+        found.doi,
+        found.arxiv_id,
+        found.arxiv_version,
+    )
     custom = item.get("custom")
     if isinstance(custom, dict):
         # what bibx itself wrote: keep the arXiv facts and the match confidence on a round trip
-        record.arxiv_id = record.arxiv_id or _text(custom.get("arxiv-id"))
+        record.arxiv_id = record.arxiv_id or identify(_text(custom.get("arxiv-id"))).arxiv_id
+        fields = custom.get("input-fields")
+        if isinstance(fields, dict):
+            record.extra = {str(k): str(v) for k, v in fields.items() if v is not None}
+        record.et_al = custom.get("authors-incomplete") is True
         record.title = _text(custom.get("bibx-title-tex")) or record.title
         record.arxiv_class = _text(custom.get("arxiv-class"))
         record.journal_ref = _text(custom.get("arxiv-journal-ref"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bibx.ids import arxiv_id_from_doi, parse_arxiv, parse_doi
+from bibx.ids import identify
 from bibx.model import Record
 from bibx.readers import ReadResult
 from bibx.text import squash
@@ -21,16 +21,16 @@ def sniff(text: str) -> bool:
 
 def parse_line(line: str, origin: str) -> Record:
     item = _BULLET.sub("", line).strip()
-    arxiv = parse_arxiv(item)
-    if arxiv:
-        return Record(arxiv_id=arxiv[0], arxiv_version=arxiv[1], origin=origin)
-    doi = parse_doi(item)
-    if doi:
-        arxiv_from_doi = arxiv_id_from_doi(doi)
-        if arxiv_from_doi:
-            return Record(arxiv_id=arxiv_from_doi, origin=origin)
-        return Record(doi=doi, origin=origin)
-    return Record(title=squash(item), origin=origin)
+    found = identify(item)
+    if found:
+        return Record(
+            arxiv_id=found.arxiv_id,
+            arxiv_version=found.arxiv_version,
+            doi=found.doi,
+            origin=origin,
+            input_form=NAME,
+        )
+    return Record(title=squash(item), origin=origin, input_form=NAME)
 
 
 def read(text: str, source: str) -> ReadResult:

@@ -15,7 +15,7 @@ from datetime import datetime
 from lxml import etree
 
 from bibx.errors import BibxError
-from bibx.ids import parse_arxiv, parse_doi
+from bibx.ids import identify, identify_all
 from bibx.model import Name, Record
 from bibx.readers import ReadResult
 from bibx.text import page_range, squash
@@ -96,13 +96,23 @@ def _identifiers(node: etree._Element | None) -> dict[str, str]:
     return out
 
 
+_EXTRA_FIELD = re.compile(r"^([a-z][a-z0-9_.+-]*): (.+)$")
+
+
 def _apply_extra(record: Record, extra: str) -> None:
+    """Zotero's Extra, one fact a line: the citation key, the arXiv line, bibx's own lines and
+    `field: value` lines (fields Zotero has no place for); other lines are the note."""
+    notes = []
     for line in extra.splitlines():
         line = line.strip()
         arxiv = re.fullmatch(r"arXiv:\s*(\S+)(?:\s+\[([^\]]+)\])?", line)
-        if arxiv and parse_arxiv(arxiv.group(1)):
-            record.arxiv_id, record.arxiv_version = parse_arxiv(arxiv.group(1))  # type: ignore[misc]
-            record.arxiv_class = record.arxiv_class or arxiv.group(2)
+        found = identify(arxiv.group(1)) if arxiv else None
+        field = _EXTRA_FIELD.match(line)
+        if found and found.arxiv_id:
+            record.arxiv_id, record.arxiv_version = found.arxiv_id, found.arxiv_version
+            record.arxiv_class = record.arxiv_class or (arxiv.group(2) if arxiv else None)
+        elif line.lower().startswith("citation key: "):
+            record.key = line.split(": ", 1)[1].strip() or record.key
         elif line.startswith("version: ") and line[9:].isdigit():
             record.arxiv_version = int(line[9:])
         elif line.startswith("bibx-confidence: "):
@@ -110,6 +120,14 @@ def _apply_extra(record: Record, extra: str) -> None:
                 record.confidence = float(line.split(": ", 1)[1])
         elif line.startswith("arXiv journal-ref: "):
             record.journal_ref = line.split(": ", 1)[1]
+        elif line.startswith(("bibx-status: ", "bibx-reason: ")):
+            continue  # bibx's own verdict of an earlier run: decided again now
+        elif field:
+            record.extra[field.group(1)] = field.group(2)
+        elif line:
+            notes.append(line)
+    if notes:
+        record.note = "\n".join(notes)
 
 
 def item_to_record(
@@ -149,21 +167,24 @@ def item_to_record(
         ],
         key=None,
         origin=origin,
+        input_form=NAME,
+        input_type=ztype,
+        curated=True,
     )
     if record.page:
         record.page = page_range(record.page)
-    doi = parse_doi(ids.get("DOI", ""))
-    number = _text(item, "prism:number")
-    arxiv = parse_arxiv(number) if number else None
-    if arxiv:
-        record.arxiv_id, record.arxiv_version = arxiv
-    if doi and doi.lower().startswith("10.48550/arxiv."):
-        record.arxiv_id = record.arxiv_id or parse_arxiv(doi.split(".", 2)[2])[0]  # type: ignore[index]
-    elif doi:
-        record.doi = doi
+    found = identify_all(_text(item, "prism:number"), ids.get("DOI"))
+    record.doi, record.arxiv_id, record.arxiv_version = (
+        found.doi,
+        found.arxiv_id,
+        found.arxiv_version,
+    )
     extra = item.find("dc:description", NS)
     if extra is not None and extra.text:
         _apply_extra(record, extra.text)
+    tags = [squash(t.text) for t in item.findall("dc:subject", NS) if t.text and t.text.strip()]
+    if tags:  # manual tags, plain literals (automatic ones are arXiv's categories, above)
+        record.extra["keywords"] = ", ".join(tags)
     return record.mark("input")
 
 

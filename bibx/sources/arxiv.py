@@ -17,7 +17,7 @@ from datetime import datetime
 from lxml import etree
 
 from bibx.errors import SourceError
-from bibx.ids import parse_arxiv
+from bibx.ids import identify
 from bibx.model import Name, Record
 from bibx.sources.http import HttpSession
 from bibx.text import STOPWORDS, tex_to_text, words
@@ -77,10 +77,10 @@ def entry_to_record(entry: etree._Element, source: str = "arxiv-api") -> Record 
     ident = _text(entry, "a:id")
     if not ident or "/api/errors" in ident:
         return None
-    parsed = parse_arxiv(ident)
-    if parsed is None:
+    found = identify(ident)
+    if found.arxiv_id is None:
         return None
-    arxiv_id, version = parsed
+    arxiv_id, version = found.arxiv_id, found.arxiv_version
     primary = entry.find("arxiv:primary_category", NS)
     categories = [c.get("term") for c in entry.findall("a:category", NS) if c.get("term")]
     # MSC/ACM codes ("28A80 (Primary) 39B62") were listed as categories by the old API
@@ -94,7 +94,7 @@ def entry_to_record(entry: etree._Element, source: str = "arxiv-api") -> Record 
         issued=_date(_text(entry, "a:published")),
         arxiv_updated=_date(_text(entry, "a:updated")),
         abstract=tex_to_text(_text(entry, "a:summary") or "") or None,
-        doi=_text(entry, "arxiv:doi"),
+        doi=identify(_text(entry, "arxiv:doi")).doi,
         url=f"https://arxiv.org/abs/{arxiv_id}",
         publisher="arXiv",
         arxiv_id=arxiv_id,

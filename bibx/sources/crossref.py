@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bibx.errors import SourceError
-from bibx.ids import ARXIV_DOI_RE
+from bibx.ids import identify
 from bibx.model import Name, Record
 from bibx.sources.http import HttpSession
 from bibx.text import squash
@@ -138,8 +138,8 @@ class Crossref:
         self._works_limit, self._search_limit = f"{host}/works", f"{host}/search"
 
     def work(self, doi: str) -> Record | None:
-        if ARXIV_DOI_RE.match(doi):
-            return None  # a DataCite DOI: Crossref would answer 404
+        if not identify(doi).doi:
+            return None  # arXiv's DataCite DOI (or no DOI at all): Crossref would answer 404
         response = self.http.get(
             f"{self.url}/works/{quote(doi, safe='/:;()')}", limit=self._works_limit
         )

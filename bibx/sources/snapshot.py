@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bibx.errors import SourceError
-from bibx.ids import issued_from_arxiv_id, parse_arxiv
+from bibx.ids import identify, issued_from_arxiv_id
 from bibx.model import Name, Record
 from bibx.paths import cache_dir
 from bibx.text import STOPWORDS, tex_to_text, words
@@ -70,8 +70,7 @@ def _issued(data: dict[str, Any], arxiv_id: str) -> tuple[int, ...] | None:
 
 def to_record(data: dict[str, Any], source: str = "arxiv-snapshot") -> Record:
     """One snapshot line (already parsed) as a Record."""
-    parsed = parse_arxiv(str(data["id"]))
-    arxiv_id = parsed[0] if parsed else str(data["id"])
+    arxiv_id = identify(str(data["id"])).arxiv_id or str(data["id"])
     categories = str(data.get("categories") or "").split()
     versions = data.get("versions")
     record = Record(
@@ -80,7 +79,7 @@ def to_record(data: dict[str, Any], source: str = "arxiv-snapshot") -> Record:
         authors=_names(data),
         issued=_issued(data, arxiv_id),
         abstract=tex_to_text(data.get("abstract") or "") or None,
-        doi=(str(data["doi"]).split()[0] if data.get("doi") else None),
+        doi=identify(str(data["doi"]).split()[0]).doi if data.get("doi") else None,
         arxiv_id=arxiv_id,
         arxiv_version=len(versions) if isinstance(versions, list) and versions else None,
         arxiv_class=categories[0] if categories else None,
@@ -150,13 +149,12 @@ class Snapshot:
                         continue
                     try:
                         data = json.loads(line)
-                        parsed = parse_arxiv(str(data["id"]))
+                        ident = identify(str(data["id"])).arxiv_id or str(data["id"])
                     except (ValueError, KeyError, TypeError):
                         self.problems.append(
                             f"{self.path}:{number}: not a snapshot record; skipped"
                         )
                         continue
-                    ident = parsed[0] if parsed else str(data["id"])
                     doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
                     papers.append((ident, doi, line.strip()))
                     texts.append((ident, data.get("title") or "", data.get("abstract") or ""))

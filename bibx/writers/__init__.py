@@ -1,15 +1,44 @@
 """Writers: one module per output format, each with the same small interface.
 
-A writer module has `NAME`, `EXTENSION` and `write(records, **options) -> str`. It renders every
-record, resolved or not (an unresolved one is written with what the input gave, and marked).
+A writer module has `NAME`, `EXTENSION` and `write(records, options) -> WriteResult`. It renders
+every record, resolved or not (an unresolved one is written with what the input gave, and
+marked), keeps no state between calls, and returns its warnings instead of printing them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from types import ModuleType
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    dialect: str = "bibtex"  # BibTeX: "bibtex" (bibtex + natbib) or "biblatex" (biber)
+    annotate: bool = False  # bibx's status and confidence on every entry, not only doubtful ones
+    abstracts: bool = False  # BibTeX: abstracts of resolved entries too
+
+
+@dataclass
+class WriteResult:
+    text: str
+    warnings: list[str] = field(default_factory=list)
 
 
 def writers() -> dict[str, ModuleType]:
     from bibx.writers import bibtex, csljson, zotero_rdf
 
     return {m.NAME: m for m in (bibtex, csljson, zotero_rdf)}
+
+
+def form_of_path(path: str) -> str | None:
+    """The format a file name asks for by its extension (`refs.bib` -> bibtex), if any."""
+    lowered = path.lower()
+    for name, module in writers().items():
+        if lowered.endswith(module.EXTENSION):
+            return name
+    return None
+
+
+def doubtful(status: str) -> bool:
+    """Entries whose bibx marks and abstract help the reader: bibx could not settle them."""
+    return status in ("unresolved", "ambiguous")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
@@ -183,10 +184,12 @@ def safe_math(body: str) -> bool:
 
 
 class _Encoder:
-    """Unicode to LaTeX commands, with a fallback for stacked accents (ǖ -> {\\={\\"u}})."""
+    """Unicode to LaTeX commands, with a fallback for stacked accents (ǖ -> {\\={\\"u}}).
+
+    Stateless: what it cannot express comes out as '?', and `unencodable` says which characters
+    of a text those are, so each write keeps its own account."""
 
     def __init__(self) -> None:
-        self.unknown: set[str] = set()
         self._encoder = UnicodeToLatexEncoder(
             non_ascii_only=True,
             replacement_latex_protection="braces-all",
@@ -194,7 +197,8 @@ class _Encoder:
             unknown_char_warning=False,
         )
 
-    def _fallback(self, char: str) -> str:
+    @staticmethod
+    def _fallback(char: str) -> str:
         decomposed = unicodedata.normalize("NFD", char)
         base, marks = decomposed[0], decomposed[1:]
         if base.isascii() and marks and all(m in COMBINING for m in marks):
@@ -202,7 +206,6 @@ class _Encoder:
             for mark in marks:
                 out = f"\\{COMBINING[mark]}{{{out}}}"
             return "{" + out + "}"
-        self.unknown.add(char)
         return "?"
 
     def encode(self, text: str) -> str:
@@ -210,6 +213,16 @@ class _Encoder:
 
 
 ENCODER = _Encoder()
+
+
+@lru_cache(maxsize=4096)
+def _lost(char: str) -> bool:
+    return ENCODER.encode(char) == "?"
+
+
+def unencodable(text: str) -> set[str]:
+    """The characters of `text` classic BibTeX cannot carry (written as '?')."""
+    return {c for c in set(text) if not c.isascii() and _lost(c)}
 
 
 _LIGATURE_RE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')|(?<=`)(?=`)|(?<=[!?])(?=`)")

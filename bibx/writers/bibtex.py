@@ -2,29 +2,32 @@
 
 Entry types follow the paper: `@article` for journal papers, `@inproceedings` for conference
 papers, and for arXiv preprints `@misc` (bibtex) or `@online` (biblatex) with the eprint fields
-arXiv's own export, dblp and Better BibTeX write. Field mapping: docs/field-mapping.md.
+arXiv's own export, dblp and Better BibTeX write. An entry read from a .bib keeps its type and,
+for every field still as the user wrote it, the user's own LaTeX (`{L-Eval}`, `The {\\TeX}book`);
+the fields bibx has no place for are written back after bibx's own. Field mapping:
+docs/field-mapping.md.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bibx.keys import assign_keys
 from bibx.model import Name, Record
-from bibx.writers._latex import ENCODER, to_latex
+from bibx.vocab.bibtex import MONTH_NAMES, TYPE_TO_CSL, VENUE_NAMES
+from bibx.writers import WriteOptions, WriteResult, doubtful
+from bibx.writers._latex import to_latex, unencodable
 
 NAME = "bibtex"
 EXTENSION = ".bib"
 DIALECTS = ("bibtex", "biblatex")
 
 NO_DATE = "n.d."
-MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_.:+-]*$")
 
 
-def _name(name: Name, ascii_only: bool) -> str:
-    def tex(text: str) -> str:
-        return to_latex(text, ascii_only=ascii_only)
-
+def _name(name: Name, tex: Callable[[str], str]) -> str:
     if name.literal:
         return "{" + tex(name.literal) + "}"
     family = tex(name.family or "")
@@ -46,6 +49,8 @@ def verbatim(value: str) -> str:
 
 
 def entry_type(record: Record, dialect: str) -> str:
+    if record.input_form == NAME and record.input_type in TYPE_TO_CSL and record.from_input("type"):
+        return record.input_type  # the user's own type, while bibx has not changed the paper's
     if record.type == "article-journal" and record.container_title:
         return "article"
     if record.type == "paper-conference" and record.container_title:
@@ -61,35 +66,59 @@ def entry_type(record: Record, dialect: str) -> str:
     return "online" if dialect == "biblatex" and record.arxiv_id else "misc"
 
 
-def fields(record: Record, dialect: str) -> list[tuple[str, str]]:
+def fields(
+    record: Record, options: WriteOptions, lost: set[str] | None = None
+) -> list[tuple[str, str]]:
     """(name, already-encoded value) pairs in the order a careful person would type them."""
+    dialect = options.dialect
     ascii_only = dialect == "bibtex"
     etype = entry_type(record, dialect)
+    own = record.input_form == NAME
 
     def tex(text: str, protect: bool = False) -> str:
+        if lost is not None and ascii_only:
+            lost.update(unencodable(text))
         return to_latex(text, ascii_only=ascii_only, protect=protect)
 
+    def as_written(name: str, attribute: str) -> str | None:
+        """The user's own LaTeX for this field, while it still holds the user's value."""
+        if own and record.from_input(attribute) and name in record.markup:
+            return record.markup[name]
+        return None
+
     out: list[tuple[str, str]] = []
+
+    def put(name: str, attribute: str, make: Callable[[], str]) -> None:
+        value = as_written(name, attribute)
+        out.append((name, value if value is not None else make()))
+
     if record.authors:
-        out.append(("author", " and ".join(_name(n, ascii_only) for n in record.authors)))
-    elif record.title:
+        put(
+            "author",
+            "authors",
+            lambda: " and ".join(
+                [_name(n, tex) for n in record.authors] + (["others"] if record.et_al else [])
+            ),
+        )
+    elif record.title and "key" not in record.extra:
         # BibTeX's own field for sorting and labelling an entry with no author
         out.append(("key", tex(" ".join(record.title.split()[:3]))))
     if record.title:
-        out.append(("title", tex(record.title, protect=True)))
+        put("title", "title", lambda: tex(record.title or "", protect=True))
     if record.container_title:
-        container = tex(record.container_title, protect=True)
         if etype == "article":
-            out.append(("journal" if dialect == "bibtex" else "journaltitle", container))
+            name = "journal" if dialect == "bibtex" else "journaltitle"
         elif etype in ("inproceedings", "incollection"):
-            out.append(("booktitle", container))
+            name = "booktitle"
         else:
-            out.append(("howpublished", container))
-    for name, value in (("volume", record.volume), ("number", record.issue)):
-        if value:
-            out.append((name, tex(value)))
+            name = "howpublished"
+        put(name, "container_title", lambda: tex(record.container_title or "", protect=True))
+    if record.volume:
+        put("volume", "volume", lambda: tex(record.volume or ""))
+    if record.issue:
+        put("number", "issue", lambda: tex(record.issue or ""))
     if record.page:
-        out.append(("pages", tex(record.page.replace("–", "-")).replace("-", "--")))
+        put("pages", "page", lambda: tex((record.page or "").replace("–", "-")).replace("-", "--"))
     if record.issued:
         if dialect == "biblatex":
             out.append(
@@ -98,11 +127,16 @@ def fields(record: Record, dialect: str) -> list[tuple[str, str]]:
         else:
             out.append(("year", str(record.issued[0])))
             if len(record.issued) > 1 and 1 <= record.issued[1] <= 12:
-                out.append(("month", MONTHS[record.issued[1] - 1]))  # a macro: no braces
-    elif dialect == "bibtex":
+                out.append(("month", MONTH_NAMES[record.issued[1] - 1]))  # a macro: no braces
+    elif dialect == "bibtex" and "year" not in record.extra:
         out.append(("year", NO_DATE))  # says "no date" outright: classic styles warn on none
-    if record.publisher and etype != "misc" and etype != "online":
-        out.append(("publisher", tex(record.publisher)))
+    # biblatex's data model has no publisher for @article: only the user's own is kept there
+    if (
+        record.publisher
+        and etype not in ("misc", "online")
+        and (dialect == "bibtex" or etype != "article" or record.from_input("publisher"))
+    ):
+        put("publisher", "publisher", lambda: tex(record.publisher or ""))
     doi = record.doi_to_write
     if doi:
         out.append(("doi", verbatim(doi)))
@@ -120,40 +154,62 @@ def fields(record: Record, dialect: str) -> list[tuple[str, str]]:
             out.append(("eprintclass", verbatim(record.arxiv_class)))
         if dialect == "biblatex" and etype == "online":
             out.append(("pubstate", "prepublished"))
-    notes = [record.note] if record.note and record.status == "input" else []
-    if record.status != "resolved":
-        notes.append(f"bibx: {record.status}")
-    if notes:
-        out.append(("note", tex("; ".join(notes))))
-    if record.abstract:
-        out.append(("abstract", tex(record.abstract)))
-    # bibx's own bookkeeping, in fields bibtex and biber ignore
-    out.append(("bibxstatus", record.status))
-    if record.confidence is not None:
-        out.append(("bibxconfidence", f"{record.confidence:.2f}"))
+    if record.note and record.from_input("note"):
+        put("note", "note", lambda: tex(record.note or ""))
+    if record.abstract and (
+        options.abstracts
+        or doubtful(record.status)
+        or (record.curated and record.from_input("abstract"))
+    ):
+        put("abstract", "abstract", lambda: tex(record.abstract or ""))
+    written = {name for name, _ in out}
+    for name, value in record.extra.items():
+        if name in written or not _FIELD_NAME.match(name):
+            continue
+        if name in VENUE_NAMES and not record.from_input("type"):
+            continue  # "arXiv preprint ..." of an entry bibx turned into its published version
+        written.add(name)
+        out.append((name, record.markup[name] if own and name in record.markup else tex(value)))
+    # bibx's own bookkeeping, in fields bibtex ignores (biber's data model does not know them:
+    # in the biblatex dialect they are written only on request)
+    if options.annotate or (doubtful(record.status) and dialect == "bibtex"):
+        out.append(("bibxstatus", record.status))
+        if record.confidence is not None:
+            out.append(("bibxconfidence", f"{record.confidence:.2f}"))
     return out
 
 
-def _entry(record: Record, key: str, dialect: str) -> str:
-    pairs = fields(record, dialect)
+def _comment(record: Record) -> str:
+    """A line above a doubtful entry saying why; BibTeX and biber skip text between entries."""
+    if not doubtful(record.status):
+        return ""
+    why = re.sub(r"\s+", " ", f"{record.status}: {record.reason or ''}").replace("@", "(at)")
+    return f"% bibx: {why[:300]}\n"
+
+
+def _entry(record: Record, key: str, options: WriteOptions, lost: set[str]) -> str:
+    pairs = fields(record, options, lost)
     width = max(len(name) for name, _ in pairs) if pairs else 0
     body = ",\n".join(
         f"  {name.ljust(width)} = {value if name == 'month' else '{' + value + '}'}"
         for name, value in pairs
     )
-    return f"@{entry_type(record, dialect)}{{{key},\n{body}\n}}\n"
+    return f"{_comment(record)}@{entry_type(record, options.dialect)}{{{key},\n{body}\n}}\n"
 
 
-def write(records: list[Record], dialect: str = "bibtex", **_: object) -> str:
-    if dialect not in DIALECTS:
-        raise ValueError(f"unknown BibTeX dialect {dialect!r}")
+def write(records: list[Record], options: WriteOptions | None = None) -> WriteResult:
+    options = options or WriteOptions()
+    if options.dialect not in DIALECTS:
+        raise ValueError(f"unknown BibTeX dialect {options.dialect!r}")
     keys = assign_keys(records)
-    ENCODER.unknown.clear()
-    entries = [_entry(r, k, dialect) for r, k in zip(records, keys, strict=True)]
-    header = f"% Written by bibx ({dialect} dialect): {len(records)} entries\n\n"
-    return header + "\n".join(entries)
-
-
-def unencodable() -> set[str]:
-    """Characters the last `write` could not express in classic BibTeX (written as '?')."""
-    return set(ENCODER.unknown)
+    lost: set[str] = set()
+    entries = [_entry(r, k, options, lost) for r, k in zip(records, keys, strict=True)]
+    count = f"{len(records)} {'entry' if len(records) == 1 else 'entries'}"
+    header = f"% Written by bibx ({options.dialect} dialect): {count}\n\n"
+    warnings = []
+    if lost:
+        warnings.append(
+            f"classic BibTeX cannot carry {''.join(sorted(lost))!r}; written as '?' "
+            "(use --bib-dialect biblatex to keep them)"
+        )
+    return WriteResult(header + "\n".join(entries), warnings)

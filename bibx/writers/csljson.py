@@ -2,8 +2,9 @@
 
 Dates are numeric date-parts only; names given/family, or `literal` for collectives; the DOI is
 bare; an arXiv preprint is CSL `article` with publisher "arXiv" and number "arXiv:<id>" (as Zotero
-maps its preprints); bibx's own facts (status, confidence, arXiv class) go in `custom`, the
-schema's place for data with no CSL variable.
+maps its preprints); arXiv's facts, bibx's own (status and confidence, for doubtful entries or
+with --annotate) and the input's fields with no CSL variable go in `custom`, the schema's place
+for data with no CSL variable; the input's `note` is kept.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from typing import Any
 from bibx.keys import assign_keys
 from bibx.model import Record
 from bibx.text import render_math
+from bibx.writers import WriteOptions, WriteResult, doubtful
 
 NAME = "csl-json"
 EXTENSION = ".json"
 
 
-def item(record: Record, key: str) -> dict[str, Any]:
+def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[str, Any]:
+    options = options or WriteOptions()
     out: dict[str, Any] = {"id": key, "citation-key": key, "type": record.type}
     if record.title:
         out["title"] = render_math(record.title)
@@ -45,13 +48,15 @@ def item(record: Record, key: str) -> dict[str, Any]:
         out.setdefault("publisher", "arXiv")
     if record.abstract:
         out["abstract"] = render_math(record.abstract)
-    if record.note and record.status == "input":
+    if record.note and record.from_input("note"):
         out["note"] = record.note
-    custom: dict[str, Any] = {"bibx-status": record.status}
+    custom: dict[str, Any] = {}
+    if options.annotate or doubtful(record.status):
+        custom["bibx-status"] = record.status
+        if record.confidence is not None:
+            custom["bibx-confidence"] = record.confidence
     if record.title and out["title"] != record.title:
         custom["bibx-title-tex"] = record.title  # the math as written, for a lossless read-back
-    if record.confidence is not None:
-        custom["bibx-confidence"] = record.confidence
     if record.reason and record.status != "resolved":
         custom["bibx-reason"] = record.reason
     if record.arxiv_id:
@@ -64,11 +69,16 @@ def item(record: Record, key: str) -> dict[str, Any]:
             custom["arxiv-updated"] = "-".join(f"{p:02d}" for p in record.arxiv_updated)
     if record.journal_ref:
         custom["arxiv-journal-ref"] = record.journal_ref
-    out["custom"] = custom
+    if record.et_al:
+        custom["authors-incomplete"] = True  # the input's list ended in "and others"
+    if record.extra:
+        custom["input-fields"] = dict(record.extra)  # what the input had and CSL has no place for
+    if custom:
+        out["custom"] = custom
     return out
 
 
-def write(records: list[Record], **_: object) -> str:
+def write(records: list[Record], options: WriteOptions | None = None) -> WriteResult:
     keys = assign_keys(records)
-    items = [item(r, k) for r, k in zip(records, keys, strict=True)]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    items = [item(r, k, options) for r, k in zip(records, keys, strict=True)]
+    return WriteResult(json.dumps(items, ensure_ascii=False, indent=2) + "\n")

@@ -13,8 +13,10 @@ import re
 
 from lxml import etree
 
+from bibx.keys import assign_keys
 from bibx.model import Record
 from bibx.text import render_math
+from bibx.writers import WriteOptions, WriteResult, doubtful
 from bibx.zotero_ns import NS
 
 NAME = "zotero-rdf"
@@ -54,9 +56,12 @@ def _date(issued: tuple[int, ...] | None) -> str | None:
     return "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(issued))
 
 
-def extra(record: Record) -> str:
-    """Zotero's Extra: the arXiv line Zotero itself writes, then bibx's own facts."""
-    lines = []
+def extra(record: Record, key: str | None = None, options: WriteOptions | None = None) -> str:
+    """Zotero's Extra: the citation key where Zotero 7 and Better BibTeX read it, the arXiv line
+    Zotero itself writes, the input's note and fields Zotero has no place for, then bibx's own
+    facts for doubtful entries (or all, with --annotate)."""
+    options = options or WriteOptions()
+    lines = [f"Citation Key: {key}"] if key else []
     if record.arxiv_id:
         cls = f" [{record.arxiv_class}]" if record.arxiv_class else ""
         lines.append(f"arXiv:{record.arxiv_id}{cls}")
@@ -64,17 +69,33 @@ def extra(record: Record) -> str:
             lines.append(f"version: {record.arxiv_version}")
     if record.journal_ref:
         lines.append(f"arXiv journal-ref: {record.journal_ref}")
-    if record.note and record.status == "input":
+    if record.note and record.from_input("note"):
         lines.append(record.note)
-    lines.append(f"bibx-status: {record.status}")
-    if record.confidence is not None:
-        lines.append(f"bibx-confidence: {record.confidence:.2f}")
-    if record.reason and record.status != "resolved":
-        lines.append(f"bibx-reason: {record.reason}")
+    for name, value in record.extra.items():
+        if name != "keywords":  # those are the item's tags
+            lines.append(f"{name}: {' '.join(value.split())}")
+    if options.annotate or doubtful(record.status):
+        lines.append(f"bibx-status: {record.status}")
+        if record.confidence is not None:
+            lines.append(f"bibx-confidence: {record.confidence:.2f}")
+        if record.reason and record.status != "resolved":
+            lines.append(f"bibx-reason: {record.reason}")
     return "\n".join(lines)
 
 
-def _item(root: etree._Element, record: Record, index: int, used: set[str]) -> None:
+def _tags(record: Record) -> list[str]:
+    """The input's keywords, as Zotero's BibTeX import splits them (on commas)."""
+    return [t.strip() for t in record.extra.get("keywords", "").split(",") if t.strip()]
+
+
+def _item(
+    root: etree._Element,
+    record: Record,
+    index: int,
+    used: set[str],
+    key: str,
+    options: WriteOptions,
+) -> None:
     ztype = item_type(record)
     about = record.url if record.url and record.url not in used else f"#item_{index}"
     used.add(about)
@@ -108,6 +129,8 @@ def _item(root: etree._Element, record: Record, index: int, used: set[str]) -> N
             _sub(person, "foaf:surname", name.literal or name.family or "")
             if name.given and not name.literal:
                 _sub(person, "foaf:givenName", name.given)
+    for tag in _tags(record):
+        _sub(node, "dc:subject", tag)  # a plain literal: a tag the user gave
     for category in record.categories:
         tag = _sub(_sub(node, "dc:subject"), "z:AutomaticTag")
         _sub(tag, "rdf:value", category)
@@ -123,15 +146,17 @@ def _item(root: etree._Element, record: Record, index: int, used: set[str]) -> N
         _sub(uri, "rdf:value", record.url)
     if record.page:
         _sub(node, "bib:pages", record.page)
-    _sub(node, "dc:description", extra(record))
+    _sub(node, "dc:description", extra(record, key, options))
     if ztype == "preprint" and record.arxiv_id:
         _sub(node, "prism:number", f"arXiv:{record.arxiv_id}")
 
 
-def write(records: list[Record], **_: object) -> str:
+def write(records: list[Record], options: WriteOptions | None = None) -> WriteResult:
+    options = options or WriteOptions()
     root = etree.Element(_q("rdf:RDF"), nsmap=NS)
     used: set[str] = set()
-    for index, record in enumerate(records, start=1):
-        _item(root, record, index, used)
+    keys = assign_keys(records)
+    for index, (record, key) in enumerate(zip(records, keys, strict=True), start=1):
+        _item(root, record, index, used, key, options)
     etree.indent(root, space="    ")
-    return etree.tostring(root, encoding="unicode") + "\n"
+    return WriteResult(etree.tostring(root, encoding="unicode") + "\n")

@@ -1,0 +1,38 @@
+"""BibTeX's vocabulary: entry types and months, read and written."""
+
+from __future__ import annotations
+
+MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, start=1)}
+
+# BibTeX/BibLaTeX entry type -> CSL type (reading)
+TYPE_TO_CSL = {
+    "article": "article-journal",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "techreport": "report",
+    "report": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "misc": "article",
+    "unpublished": "article",
+    "online": "article",
+    "preprint": "article",
+    "electronic": "article",
+}
+
+# Entry types that name a published work (with its venue); the rest are preprints or misc.
+PUBLISHED_TYPES = frozenset(
+    {"article", "inproceedings", "conference", "book", "inbook", "incollection", "techreport",
+     "report", "phdthesis", "mastersthesis", "thesis", "proceedings", "manual"}
+)  # fmt: skip
+
+# Fields that name where a paper appeared.
+VENUE_NAMES = ("journal", "journaltitle", "booktitle", "howpublished")
+
+# Fields BibLaTeX alone uses; an entry with one of them is written in BibLaTeX's names.
+BIBLATEX_ONLY = frozenset({"date", "journaltitle", "eprinttype", "eprintclass", "location"})
