@@ -454,6 +454,97 @@ def convert(
 
 @app.command()
 @with_sources
+def enrich(
+    bib: Annotated[Path, typer.Argument(help="The .bib file to bring up to date, in place.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Only show what would change (exit 4 if any).")
+    ] = False,
+    keep: Annotated[
+        str, typer.Option(help="Fields never to touch, comma-separated (e.g. title,author,type).")
+    ] = "",
+    backup: Annotated[bool, typer.Option(help="Keep the old file as FILE.bak.")] = True,
+    prefer: PreferOpt = Prefer.published,
+    bib_dialect: Annotated[
+        Dialect | None,
+        typer.Option(
+            "--bib-dialect",
+            help="Field names for new fields [default: each entry's own].",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: QuietOpt = False,
+    *,
+    sources: SourceOptions,
+) -> None:
+    """Bring a .bib up to date in place: fill what is missing, upgrade preprints to their
+    published versions, keep everything else byte for byte."""
+    from bibx.enrich import EnrichOptions, enrich_text
+
+    options = EnrichOptions(
+        keep=frozenset(k.strip().lower() for k in keep.split(",") if k.strip()),
+        dialect=bib_dialect.value if bib_dialect else None,
+    )
+
+    def work() -> Run:
+        try:
+            data = bib.read_bytes()
+        except FileNotFoundError:
+            raise BibxError(f"{bib}: no such file") from None
+        except IsADirectoryError:
+            raise BibxError(f"{bib}: is a directory, not a file") from None
+        text = decode(data, str(bib))
+        if not text.strip():
+            raise BibxError(f"{bib}: the file is empty")
+        built, http = build_sources(sources)
+        if not built:
+            raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
+        resolver = Resolver(built, progress=None if quiet else _progress, prefer=prefer.value)
+        result = enrich_text(text, str(bib), resolver, options)
+        if not result.entries:
+            raise BibxError(f"{bib}: no BibTeX entry found; nothing changed")
+        report_reading(result.problems, result.warnings, quiet)
+        source_errors = [
+            f"{name}: {exc}"
+            for name, exc in resolver.errors.items()
+            if not isinstance(exc, NotCached)
+        ]
+        for line in source_errors:
+            say(f"error: {line}")
+        if not quiet:
+            for line in result.duplicates:
+                say(f"duplicate: {line}")
+            for entry in result.changed:
+                say(entry.describe())
+        changed = result.changed
+        if changed and not dry_run:
+            if backup:
+                write_atomic(bib.with_name(bib.name + ".bak"), data)
+            newline = "\r\n" if b"\r\n" in data else "\n"
+            body = result.text.replace("\n", newline).encode("utf-8")
+            write_atomic(bib, (b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b"") + body)
+        records = [e.record for e in result.entries]
+        if not quiet:
+            verb = "would change" if dry_run else "changed"
+            say(
+                f"{count(len(records))}: {len(changed)} {verb}, "
+                f"{sum(r.status == 'resolved' for r in records) - len(changed)} already complete, "
+                f"{sum(r.status != 'resolved' for r in records)} not resolved (left as they were)"
+            )
+            for record in records:
+                if record.status != "resolved":
+                    say(f"  {record.status}: {record.label()}: {record.reason}")
+            if changed and not dry_run:
+                say(f"wrote {bib}" + (f" (the old file is {bib.name}.bak)" if backup else ""))
+        run = Run(records, result.problems, source_errors, http)
+        if dry_run:
+            raise typer.Exit(EXIT_CHANGES if changed else EXIT_OK)
+        return run
+
+    guarded(work, quiet=True)
+
+
+@app.command()
+@with_sources
 def resolve(
     inputs: InputsArg,
     report: Annotated[

@@ -13,7 +13,9 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | Path, text: str, *, newline: str = "\n") -> None:
+def write_atomic(path: str | Path, text: str | bytes, *, newline: str = "\n") -> None:
+    """Replace `path` with `text` (or exactly these bytes), or leave it as it was."""
+    data = text if isinstance(text, bytes) else text.replace("\n", newline).encode("utf-8")
     path = Path(os.path.realpath(path))  # a link's target, so the link itself survives
     try:
         info = path.stat()
@@ -22,8 +24,8 @@ def write_atomic(path: str | Path, text: str, *, newline: str = "\n") -> None:
     if info is not None and not stat.S_ISREG(info.st_mode):
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(21, "is a directory", str(path))
-        with open(path, "w", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)  # a device or pipe: there is nothing to replace
+        with open(path, "wb") as handle:
+            handle.write(data)  # a device or pipe: there is nothing to replace
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     if info is not None:
@@ -34,8 +36,8 @@ def write_atomic(path: str | Path, text: str, *, newline: str = "\n") -> None:
         mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)

@@ -176,10 +176,14 @@ PAPER_FIELDS = frozenset(
 
 def _fills(entry: Record, found: Record, name: str) -> bool:
     """May `found` fill the curated entry's empty field `name`?"""
-    if is_published(found) or name in PAPER_FIELDS:
+    if name in PAPER_FIELDS:
         return True
     if is_published(entry):
-        return False
+        # a published record of another year may be another version (a journal extension of
+        # a conference paper): its pages and volume are not the entry's
+        return is_published(found) and (not entry.year or entry.year == found.year)
+    if is_published(found):
+        return True
     return name not in ("publisher", "type")  # a preprint server is no publisher
 
 

@@ -13,6 +13,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import bibtexparser
 import pytest
 
 from bibx.model import Name, Record
@@ -87,7 +88,9 @@ BIBLIOGRAPHY = {
 }
 
 
-def compile_latex(tmp: Path, bib: str, keys: list[str], processor: str) -> tuple[str, str]:
+def compile_latex(
+    tmp: Path, bib: str, keys: list[str], processor: str, validate: bool = False
+) -> tuple[str, str]:
     """pdflatex, then `processor` (bibtex or biber), then pdflatex twice; the .log and .blg."""
     require_tool("pdflatex")
     require_tool(processor)
@@ -100,7 +103,9 @@ def compile_latex(tmp: Path, bib: str, keys: list[str], processor: str) -> tuple
     )  # fmt: skip
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc"]
     assert run(latex, tmp).returncode == 0
-    done = run([processor, "doc"], tmp)
+    # with validate, biber checks every entry against biblatex's data model (an unknown field,
+    # a field the entry type does not have, a missing date: each a warning)
+    done = run([processor, *(["--validate-datamodel"] if validate else []), "doc"], tmp)
     assert done.returncode == 0, done.stdout
     for _ in range(2):
         done = run(latex, tmp)
@@ -112,8 +117,10 @@ def compile_natbib(tmp: Path, bib: str, keys: list[str]) -> tuple[str, str]:
     return compile_latex(tmp, bib, keys, "bibtex")
 
 
-def compile_biblatex(tmp: Path, bib: str, keys: list[str]) -> tuple[str, str]:
-    return compile_latex(tmp, bib, keys, "biber")
+def compile_biblatex(
+    tmp: Path, bib: str, keys: list[str], validate: bool = False
+) -> tuple[str, str]:
+    return compile_latex(tmp, bib, keys, "biber", validate)
 
 
 def test_bibtex_natbib_zero_warnings(page_and_hard, tmp_path):
@@ -130,6 +137,19 @@ def test_biblatex_biber_zero_warnings(page_and_hard, tmp_path):
     log, blg = compile_biblatex(tmp_path, text, keys)
     assert [line for line in blg.splitlines() if "WARN" in line or "ERROR" in line] == []
     assert latex_problems(log) == []
+
+
+def test_biblatex_dialect_passes_biber_datamodel_validation(page_and_hard, tmp_path):
+    """Every resolved entry (preprints, conference papers, a journal article with publisher and
+    pages) fits biblatex's data model. An unresolved entry with no date is left undated: biber
+    rightly says so, so it is not part of this check."""
+    resolved = [r for r in page_and_hard if r.status == "resolved"]
+    text = bibtex.write(resolved, WriteOptions(dialect="biblatex")).text
+    keys = re.findall(r"^@\w+\{(.+),$", text, re.M)
+    log, blg = compile_biblatex(tmp_path, text, keys, validate=True)
+    assert [line for line in blg.splitlines() if "WARN" in line or "ERROR" in line] == []
+    assert latex_problems(log) == []
+    assert len(keys) == len(resolved) == 66
 
 
 @pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
@@ -215,3 +235,39 @@ def test_citation_js_keeps_every_entry_and_field(page_and_hard, tmp_path, form):
             if key in mine:
                 assert str(theirs.get(key, "")).replace("–", "-") == mine[key], (mine["id"], key)
         assert plain(theirs["title"]) == plain(mine["title"]), mine["id"]
+
+
+def _warnings(log: str, blg: str) -> set[str]:
+    lines = [line for line in blg.splitlines() if re.search(r"> WARN|ERROR|Warning--", line)]
+    lines = [re.sub(r"^\[\d+\] |/tmp/\S+|line \d+", "", line) for line in lines]
+    return set(lines) | set(latex_problems(log))
+
+
+@pytest.mark.parametrize("processor", ["bibtex", "biber"])
+def test_enrich_adds_no_warning_to_user_files(processor, tmp_path, snapshot_source):
+    """A user's own files before and after `bibx enrich`, every entry cited: a Google Scholar
+    export and a hand-curated file (@string, @preamble, comments, odd layouts, UTF-8,
+    `{\\TeX}`; its broken entry left out, which no tool could read). Whatever the tools said of
+    the user's file (biber: the stray text line, dblp's `volume = {abs/...}`), they say nothing
+    more of the enriched one; biber checks it against biblatex's data model."""
+    from bibx.enrich import enrich_text
+    from tests.conftest import FIXTURES
+
+    hand = (FIXTURES / "user-bib/hand-written.bib").read_text(encoding="utf-8")
+    hand = re.sub(r"@article\{Broken2024,.*?\n\n", "", hand, flags=re.S)
+    scholar = (FIXTURES / "user-bib/google-scholar.bib").read_text(encoding="utf-8")
+    before = "\n".join((hand, scholar))
+    after = "\n".join(
+        enrich_text(t, "refs.bib", Resolver([snapshot_source])).text for t in (hand, scholar)
+    )
+    assert after.count("eprint") > before.count("eprint")
+    keys = [e.key for e in bibtexparser.parse_string(after).entries]
+    assert len(keys) == 11
+    validate = processor == "biber"
+    (tmp_path / "before").mkdir()
+    (tmp_path / "after").mkdir()
+    old = _warnings(
+        *reversed(compile_latex(tmp_path / "before", before, keys, processor, validate))
+    )
+    new = _warnings(*reversed(compile_latex(tmp_path / "after", after, keys, processor, validate)))
+    assert new <= old, new - old

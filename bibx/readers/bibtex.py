@@ -12,6 +12,7 @@ LaTeX as written), so converting a .bib loses nothing.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ from bibx.text import latex_to_unicode, page_range, tex_to_text
 from bibx.vocab.bibtex import MONTHS, TYPE_TO_CSL, VENUE_NAMES
 
 NAME = "bibtex"
+
+# bibtexparser logs each block it cannot parse; bibx reports those itself, by file and line.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 _ENTRY_START = re.compile(r"^\s*@[a-zA-Z]+\s*[{(]", re.MULTILINE)
 

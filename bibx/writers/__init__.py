@@ -16,6 +16,7 @@ class WriteOptions:
     dialect: str = "bibtex"  # BibTeX: "bibtex" (bibtex + natbib) or "biblatex" (biber)
     annotate: bool = False  # bibx's status and confidence on every entry, not only doubtful ones
     abstracts: bool = False  # BibTeX: abstracts of resolved entries too
+    ascii_only: bool | None = None  # BibTeX: LaTeX accents, not UTF-8 (default: by dialect)
 
 
 @dataclass

@@ -71,7 +71,7 @@ def fields(
 ) -> list[tuple[str, str]]:
     """(name, already-encoded value) pairs in the order a careful person would type them."""
     dialect = options.dialect
-    ascii_only = dialect == "bibtex"
+    ascii_only = options.ascii_only if options.ascii_only is not None else dialect == "bibtex"
     etype = entry_type(record, dialect)
     own = record.input_form == NAME
 
