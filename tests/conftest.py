@@ -76,6 +76,11 @@ def resolved_page(snapshot_source, page_records):
     return Resolver([snapshot_source]).resolve(page_records)
 
 
+@pytest.fixture(scope="session")
+def csl_schema() -> dict:
+    return json.loads((REFERENCE / "csl/csl-data.json").read_text(encoding="utf-8"))
+
+
 @pytest.fixture
 def arxiv_server():
     server = FakeArxiv().start()

@@ -12,15 +12,9 @@ from bibx.keys import assign_keys
 from bibx.model import Name, Record
 from bibx.writers import WriteOptions, bibtex, csljson, zotero_rdf
 from bibx.writers._latex import protect_case, to_latex
-from tests.conftest import REFERENCE
 
 Z = "http://www.zotero.org/namespaces/export#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-
-
-@pytest.fixture(scope="module")
-def csl_schema() -> dict:
-    return json.loads((REFERENCE / "csl/csl-data.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

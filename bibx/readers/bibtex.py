@@ -267,8 +267,8 @@ def to_record(etype: str, key: str, latex: dict[str, str], origin: str) -> tuple
     if "doi" in text:
         if not ids.doi and not (ids.arxiv_id and "10.48550" in text["doi"]):
             problems.append(f"{origin}: doi {text['doi']!r} of {key!r} is not a DOI; kept as text")
-        else:
-            used.add("doi")
+        elif ids.doi:
+            used.add("doi")  # arXiv's own DOI stays in `extra` too: it is the user's field
     if _is_arxiv(text) and text.get("eprint"):
         eprint = identify_all(text["eprint"].split()[0])
         if eprint.arxiv_id:
@@ -281,8 +281,6 @@ def to_record(etype: str, key: str, latex: dict[str, str], origin: str) -> tuple
         preprint = preprint_venue(text[name], text.get("volume"))
         if preprint is not None:  # "arXiv preprint arXiv:2402.06147", CoRR: not a venue
             ids = ids.merged(preprint)  # kept in `extra` as written, while the type is the user's
-            if text.get("volume", "").startswith("abs/"):
-                used.add("volume")
         elif record.container_title is None:
             record.container_title = text[name]
             used.add(name)
@@ -293,7 +291,7 @@ def to_record(etype: str, key: str, latex: dict[str, str], origin: str) -> tuple
     if "url" in text:
         record.url = text["url"]
         used.add("url")
-    if "volume" not in used and "volume" in text:
+    if "volume" in text and not text["volume"].startswith("abs/"):  # dblp's CoRR volume: extra
         record.volume = text["volume"]
         used.add("volume")
     if "number" in text and csl_type != "article":

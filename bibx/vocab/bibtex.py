@@ -33,6 +33,9 @@ PUBLISHED_TYPES = frozenset(
 
 # Fields that name where a paper appeared.
 VENUE_NAMES = ("journal", "journaltitle", "booktitle", "howpublished")
+# What of those a preprint's entry may hold (`journal = {arXiv preprint ...}`, dblp's CoRR
+# `volume = {abs/...}`): the user's while the entry is a preprint, gone once it is published.
+PREPRINT_VENUE_FIELDS = (*VENUE_NAMES, "volume")
 
 # Fields BibLaTeX alone uses; an entry with one of them is written in BibLaTeX's names.
 BIBLATEX_ONLY = frozenset({"date", "journaltitle", "eprinttype", "eprintclass", "location"})

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from bibx.keys import assign_keys
 from bibx.model import Name, Record
-from bibx.vocab.bibtex import MONTH_NAMES, TYPE_TO_CSL, VENUE_NAMES
+from bibx.vocab.bibtex import MONTH_NAMES, PREPRINT_VENUE_FIELDS, TYPE_TO_CSL
 from bibx.writers import WriteOptions, WriteResult, doubtful
 from bibx.writers._latex import to_latex, unencodable
 
@@ -130,11 +130,11 @@ def fields(
                 out.append(("month", MONTH_NAMES[record.issued[1] - 1]))  # a macro: no braces
     elif dialect == "bibtex" and "year" not in record.extra:
         out.append(("year", NO_DATE))  # says "no date" outright: classic styles warn on none
-    # biblatex's data model has no publisher for @article: only the user's own is kept there
-    if (
-        record.publisher
-        and etype not in ("misc", "online")
-        and (dialect == "bibtex" or etype != "article" or record.from_input("publisher"))
+    # biblatex's data model has no publisher for @article, and a preprint server is no
+    # publisher: a source's is written only where it belongs; the user's own always
+    if record.publisher and (
+        (record.curated and record.from_input("publisher"))
+        or (etype not in ("misc", "online") and (dialect == "bibtex" or etype != "article"))
     ):
         put("publisher", "publisher", lambda: tex(record.publisher or ""))
     doi = record.doi_to_write
@@ -143,11 +143,11 @@ def fields(
     if record.url:
         out.append(("url", verbatim(record.url)))
     if record.arxiv_id:
-        out.append(("eprint", verbatim(record.arxiv_id)))
+        put("eprint", "arxiv_id", lambda: verbatim(record.arxiv_id or ""))
         if dialect == "bibtex":
-            out.append(("archiveprefix", "arXiv"))
+            put("archiveprefix", "arxiv_id", lambda: "arXiv")
             if record.arxiv_class:
-                out.append(("primaryclass", verbatim(record.arxiv_class)))
+                put("primaryclass", "arxiv_class", lambda: verbatim(record.arxiv_class or ""))
         # Zotero's BibTeX import keeps the arXiv id only when eprinttype names arXiv.
         out.append(("eprinttype", "arxiv"))
         if dialect == "biblatex" and record.arxiv_class:
@@ -166,7 +166,7 @@ def fields(
     for name, value in record.extra.items():
         if name in written or not _FIELD_NAME.match(name):
             continue
-        if name in VENUE_NAMES and not record.from_input("type"):
+        if name in PREPRINT_VENUE_FIELDS and not record.from_input("type"):
             continue  # "arXiv preprint ..." of an entry bibx turned into its published version
         written.add(name)
         out.append((name, record.markup[name] if own and name in record.markup else tex(value)))
