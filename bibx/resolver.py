@@ -260,6 +260,26 @@ def awaits_venue(record: Record) -> bool:
     return record.status == "resolved" and bool(record.arxiv_id) and not record.container_title
 
 
+def lacks_doi(record: Record) -> bool:
+    """A user's published entry without its DOI: the published record may supply it."""
+    return (
+        record.status == "resolved" and record.curated and is_published(record) and not record.doi
+    )
+
+
+def with_doi(record: Record, published: Record) -> Record:
+    """The user's published entry, with the DOI (and pages, volume, issue, publisher where it
+    has none) of the published record of the same work and year; nothing of its own replaced."""
+    out = record.copy(provenance=dict(record.provenance))
+    for name in ("doi", "page", "volume", "issue", "publisher"):
+        value = getattr(published, name)
+        if value and not getattr(out, name):
+            setattr(out, name, value)
+            out.provenance[name] = published.provenance.get(name, "published")
+    out.reason = f"{record.reason}; DOI of the published version"
+    return out
+
+
 def with_published(record: Record, published: Record) -> Record:
     """The published version's venue, DOI, pages and date; the arXiv facts kept as eprint.
     A curated entry keeps its own title, URL and (unless cut short) authors."""
@@ -393,6 +413,9 @@ class Resolver:
         best_score, best = scored[0]
         if best_score.confidence < ACCEPT:
             extra = f"; {'; '.join(dict.fromkeys(problems))}" if problems else ""
+            own = f"arXiv id {entry.arxiv_id}" if entry.arxiv_id else f"DOI {entry.doi}"
+            if entry.arxiv_id or entry.doi:
+                extra = f"; its {own} was not found in any source{extra}"
             return unresolved(
                 entry,
                 f"no candidate is close enough (best {best_score.confidence:.2f} < {ACCEPT}: "
@@ -496,9 +519,13 @@ class Resolver:
                 self._note(source, exc)
                 continue
             published.update({k.lower(): v for k, v in found.items() if v.container_title})
-        # papers known by id alone: search the services that know published versions
+        # papers known by id alone, and a user's published entries without their DOI: search
+        # the services that know published versions
         unsearched = [
-            i for i, r in enumerate(records) if awaits_venue(r) and not r.doi and not seen.get(i)
+            i
+            for i, r in enumerate(records)
+            if (awaits_venue(r) and not r.doi and not seen.get(i))
+            or (lacks_doi(r) and not any(c.doi and not c.arxiv_id for c in seen.get(i, [])))
         ]
         publishers = [s for s in self.sources if getattr(s, "publishes", False)]
         if unsearched and publishers:
@@ -507,6 +534,14 @@ class Resolver:
             self._gather([(s, unsearched) for s in publishers], records, False, seen, ignored)
         out = []
         for index, record in enumerate(records):
+            if lacks_doi(record):
+                version = next(
+                    (c for c in seen.get(index, []) if not c.arxiv_id and c.doi
+                     and is_published(c) and c.year == record.year and same_work(record, c)),
+                    None,
+                )  # fmt: skip
+                out.append(with_doi(record, version) if version is not None else record)
+                continue
             if not awaits_venue(record):
                 out.append(record)
                 continue

@@ -72,10 +72,12 @@ def test_google_scholar_preprints_become_their_published_versions(online):
     assert (fast["volume"], fast["year"]) == ("32", "2019")
     assert fast["title"] == "Fastspeech: Fast, robust and controllable text to speech"
     assert fast["eprint"] == "1905.09263" and "doi" not in fast  # arXiv's DOI names the preprint
-    # the CIKM paper keeps its booktitle; no arXiv URL or preprint year pushed into it
+    # the CIKM paper keeps its booktitle; no arXiv URL or preprint year pushed into it, and it
+    # gains the DOI of its published record (Crossref: same work, same year)
     beyond = fields_of(out, "yang2020beyond")
     assert beyond["booktitle"].startswith("Proceedings of the 29th ACM")
     assert beyond["year"] == "2020" and "url" not in beyond
+    assert beyond["doi"] == "10.1145/3340531.3411908"
     # the diff is field lines only, in Scholar's own layout
     assert "  booktitle={{ACL} 2025 (Long Papers)},\n" in out
     assert "@inproceedings{huang2024deal,\n  title={DeAL" in out
