@@ -80,10 +80,12 @@ def cite_all(keys: list[str]) -> str:
 
 PREAMBLES = {
     "bibtex": "\\usepackage{natbib}\n\\usepackage{url}\n",
+    "plain": "",
     "biber": "\\usepackage[backend=biber,style=authoryear]{biblatex}\n\\addbibresource{refs.bib}\n",
 }
 BIBLIOGRAPHY = {
     "bibtex": "\\bibliographystyle{plainnat}\n\\bibliography{refs}\n",
+    "plain": "\\bibliographystyle{plain}\n\\bibliography{refs}\n",
     "biber": "\\printbibliography\n",
 }
 
@@ -91,13 +93,15 @@ BIBLIOGRAPHY = {
 def compile_latex(
     tmp: Path, bib: str, keys: list[str], processor: str, validate: bool = False
 ) -> tuple[str, str]:
-    """pdflatex, then `processor` (bibtex or biber), then pdflatex twice; the .log and .blg."""
+    """pdflatex, then `processor` (bibtex with natbib and plainnat, "plain" for bibtex with
+    plain.bst, or biber), then pdflatex twice; the .log and .blg."""
+    style, processor = processor, "bibtex" if processor == "plain" else processor
     require_tool("pdflatex")
     require_tool(processor)
     (tmp / "refs.bib").write_text(bib, encoding="utf-8")
     (tmp / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n" + PREAMBLES[processor]
-        + "\\begin{document}\n" + cite_all(keys) + "\n" + BIBLIOGRAPHY[processor]
+        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n" + PREAMBLES[style]
+        + "\\begin{document}\n" + cite_all(keys) + "\n" + BIBLIOGRAPHY[style]
         + "\\end{document}\n",
         encoding="utf-8",
     )  # fmt: skip
@@ -129,6 +133,14 @@ def test_bibtex_natbib_zero_warnings(page_and_hard, tmp_path):
     assert "(There were" not in blg and "Warning--" not in blg, blg
     assert latex_problems(log) == []
     assert len(keys) == len(page_and_hard) == 67
+
+
+def test_bibtex_plain_style_zero_warnings(page_and_hard, tmp_path):
+    text = bibtex.write(page_and_hard).text
+    keys = re.findall(r"^@\w+\{(.+),$", text, re.M)
+    log, blg = compile_latex(tmp_path, text, keys, "plain")
+    assert "(There were" not in blg and "Warning--" not in blg, blg
+    assert latex_problems(log) == []
 
 
 def test_biblatex_biber_zero_warnings(page_and_hard, tmp_path):
