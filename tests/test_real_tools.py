@@ -283,3 +283,27 @@ def test_enrich_adds_no_warning_to_user_files(processor, tmp_path, snapshot_sour
     )
     new = _warnings(*reversed(compile_latex(tmp_path / "after", after, keys, processor, validate)))
     assert new <= old, new - old
+
+
+def test_pandoc_and_citation_js_read_converted_and_enriched_user_files(tmp_path, snapshot_source):
+    """The user's hand-written file (broken entry left out), enriched, then converted to
+    CSL-JSON with its own fields in `custom`: pandoc reads both without a warning and renders
+    every entry; citation.js keeps every key."""
+    from bibx.enrich import enrich_text
+    from bibx.readers import read_text
+    from tests.conftest import FIXTURES
+
+    hand = (FIXTURES / "user-bib/hand-written.bib").read_text(encoding="utf-8")
+    hand = re.sub(r"@article\{Broken2024,.*?\n\n", "", hand, flags=re.S)
+    enriched = enrich_text(hand, "refs.bib", Resolver([snapshot_source])).text
+    bib = tmp_path / "refs.bib"
+    bib.write_text(enriched, encoding="utf-8")
+    records = read_text(enriched, "refs.bib").records
+    assert len(records) == 7
+    json_path = written(records, tmp_path, "csl-json")
+    for path in (bib, json_path):
+        done = pandoc(tmp_path, path)
+        assert done.stderr == "", path
+        assert "TeXbook" in done.stdout and "L-Eval" in done.stdout
+    items = citation_js(json_path)
+    assert sorted(i["id"] for i in items) == sorted(r.key for r in records)
