@@ -322,7 +322,8 @@ def guarded(action: Callable[[], Run], quiet: bool) -> None:
         say(f"error: {exc}")
         raise typer.Exit(EXIT_ERROR) from None
     except OSError as exc:
-        say(f"error: {exc.filename or ''}: {exc.strerror or exc}")
+        where = f"{exc.filename}: " if exc.filename else ""
+        say(f"error: {where}{exc.strerror or exc}")
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
         say("interrupted: nothing written; the answers received so far are cached")

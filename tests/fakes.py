@@ -42,6 +42,9 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     reset: bool = False  # close the connection without answering
     stall: float = 0.0  # wait this long before answering (or resetting)
+    truncate: bool = False  # announce the whole body's Content-Length, send half, hang up
+    cut_chunk: bool = False  # a chunked body that stops in the middle of its chunk
+    bad_gzip: bool = False  # `Content-Encoding: gzip` on a body that is not gzip
     path: str = ""  # only requests whose path starts with this
 
 
@@ -134,10 +137,22 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(server.latency)
             self.send_response(status)
             self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
+            if fault and fault.cut_chunk:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Content-Length", str(len(body)))
+            if fault and fault.bad_gzip:
+                self.send_header("Content-Encoding", "gzip")
             for key, value in headers.items():
                 self.send_header(key, value)
             self.end_headers()
+            if fault and (fault.truncate or fault.cut_chunk):
+                head = f"{len(body):x}\r\n".encode() if fault.cut_chunk else b""
+                self.wfile.write(head + body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.wfile.write(body)
         finally:
             with server._lock:

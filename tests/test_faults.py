@@ -30,8 +30,21 @@ def resolve(http, arxiv, crossref, entries=ENTRIES):
         Fault(status=503, headers={"Retry-After": "2"}),
         Fault(status=429, body=b"Rate exceeded."),
         Fault(stall=1.0),  # longer than the client's read timeout below
+        Fault(truncate=True),
+        Fault(cut_chunk=True),
+        Fault(bad_gzip=True),
     ],
-    ids=["reset", "500", "502-html", "503-retry-after", "429-no-retry-after", "stall"],
+    ids=[
+        "reset",
+        "500",
+        "502-html",
+        "503-retry-after",
+        "429-no-retry-after",
+        "stall",
+        "cut-short",
+        "cut-mid-chunk",
+        "bad-gzip",
+    ],
 )
 def test_a_passing_fault_is_retried_and_the_run_succeeds(
     arxiv_server, crossref_server, clock, tmp_path, fault
@@ -151,3 +164,31 @@ def test_a_network_that_drops_packets_is_marked_down_after_one_round(
     assert tries == 8  # 4 tries for arXiv, 4 for Crossref, then both marked down
     resolve(http, arxiv_server, crossref_server)
     assert len(calls) == tries  # the second pass fails at once
+
+
+@pytest.mark.parametrize(
+    ("fault", "why"),
+    [
+        (Fault(truncate=True), "answer cut short"),
+        (Fault(cut_chunk=True), "answer cut short"),
+        (Fault(bad_gzip=True), "answer could not be decoded"),
+    ],
+    ids=["cut-short", "cut-mid-chunk", "bad-gzip"],
+)
+def test_a_body_cut_short_every_time_sinks_only_its_entries(
+    arxiv_server, crossref_server, clock, tmp_path, fault, why
+):
+    """Content-Length 5108 and 2554 bytes sent, a chunk cut off, gzip that is not: a transient
+    fault like a 503: bounded retries, then those entries unresolved with why, the others
+    resolved, nothing bad cached (a rerun completes)."""
+    retry = RetryPolicy(attempts=3, jitter=lambda: 1.0)
+    for _ in range(3):
+        arxiv_server.faults.append(fault)
+    http = session(arxiv_server, crossref_server, clock, tmp_path, retry=retry)
+    out = resolve(http, arxiv_server, crossref_server)
+    assert out[0].status == "unresolved"
+    assert f"gave up after 3 tries: {why}" in out[0].reason
+    assert out[1].status == "resolved"
+    again = resolve(session(arxiv_server, crossref_server, clock, tmp_path), arxiv_server,
+                    crossref_server)  # fmt: skip
+    assert [r.status for r in again] == ["resolved", "resolved"]

@@ -17,6 +17,7 @@ Clock and sleep are injectable so that tests check spacing without sleeping.
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -226,6 +227,19 @@ class HttpSession:
             except requests.exceptions.Timeout:
                 last_error = f"no answer within {self.timeout[1]:g} s"
                 wait = self.retry.backoff(attempt)
+            except requests.exceptions.ChunkedEncodingError as exc:
+                # Content-Length promised more than came, a chunk cut off, a reset mid-body:
+                # raised before requests-cache stores anything, so nothing bad is cached
+                last_error = f"answer cut short ({_reason(exc)})"
+                wait = self.retry.backoff(attempt)
+            except requests.exceptions.ContentDecodingError:
+                last_error = "answer could not be decoded (a gzip body that is not gzip)"
+                wait = self.retry.backoff(attempt)
+            except requests.exceptions.RequestException as exc:
+                # anything else on the transport (a TLS failure mid-answer, a bad chunk size):
+                # transient as well; one entry's trouble never ends the run
+                last_error = f"transport error ({_reason(exc)})"
+                wait = self.retry.backoff(attempt)
             else:
                 if response.status_code not in RETRY_STATUSES:
                     return response
@@ -290,6 +304,11 @@ def _reason(exc: Exception) -> str:
                    "Remote end closed connection"):  # fmt: skip
         if marker in text:
             return marker
+    incomplete = re.search(r"IncompleteRead\((\d+) bytes read, (\d+) more expected\)", text)
+    if incomplete:
+        return (
+            f"{incomplete.group(1)} bytes of {int(incomplete.group(1)) + int(incomplete.group(2))}"
+        )
     return text[:120]
 
 
