@@ -121,6 +121,7 @@ class SourceOptions:
     mailto: str | None = None
     arxiv_api: str | None = None
     crossref_api: str | None = None
+    strict: bool = False  # a service that could not be used is an error even if all resolved
 
 
 def build_sources(options: SourceOptions) -> tuple[list[Source], HttpSession | None]:
@@ -250,6 +251,10 @@ ArxivOpt = Annotated[str | None, typer.Option(envvar="BIBX_ARXIV_API", help="arX
 CrossrefOpt = Annotated[
     str | None, typer.Option(envvar="BIBX_CROSSREF_API", help="Crossref API endpoint.")
 ]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(help="Exit 1 when a service could not be used, even if every entry resolved."),
+]
 PreferOpt = Annotated[
     Prefer, typer.Option(help="Write the published version, or keep the preprint.")
 ]
@@ -262,14 +267,34 @@ class Run:
     problems: list[str]  # input that could not be read
     source_errors: list[str]  # services that failed
     http: HttpSession | None
+    strict: bool = False
+
+    @property
+    def incomplete(self) -> bool:
+        return any(r.status not in ("resolved", "input") for r in self.records)
 
     @property
     def exit_code(self) -> int:
-        if self.problems or self.source_errors:
+        if self.problems or (self.source_errors and (self.strict or self.incomplete)):
             return EXIT_ERROR
-        if any(r.status not in ("resolved", "input") for r in self.records):
+        if self.incomplete:
             return EXIT_UNRESOLVED
         return EXIT_OK
+
+
+def source_failures(resolver: Resolver, records: list[Record], strict: bool) -> list[str]:
+    """The services that could not be used, said once each: an error when it left an entry
+    unresolved (or with --strict), else a warning (every entry was resolved; what failed was
+    an extra, such as the look-up of a published version)."""
+    failures = [
+        f"{name}: {exc}"
+        for name, exc in resolver.errors.items()
+        if not isinstance(exc, NotCached)  # offline and not cached: said per entry
+    ]
+    level = "error" if strict or any(r.status != "resolved" for r in records) else "warning"
+    for line in failures:
+        say(f"{level}: {line}")
+    return failures
 
 
 def report_reading(problems: list[str], warnings: list[str], quiet: bool) -> None:
@@ -297,18 +322,12 @@ def pipeline(
         raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
     resolver = Resolver(sources, progress=None if quiet else _progress, prefer=prefer.value)
     resolved = resolver.resolve(records)
-    source_errors = [
-        f"{name}: {exc}"
-        for name, exc in resolver.errors.items()
-        if not isinstance(exc, NotCached)  # offline and not cached: said per entry
-    ]
-    for line in source_errors:
-        say(f"error: {line}")
+    source_errors = source_failures(resolver, resolved, options.strict)
     final, merges = deduplicate(resolved)
     if not quiet:
         for line in merges:
             say(f"merged: {line}")
-    return Run(final, problems, source_errors, http)
+    return Run(final, problems, source_errors, http, options.strict)
 
 
 def guarded(action: Callable[[], Run], quiet: bool) -> None:
@@ -347,6 +366,7 @@ SOURCE_PARAMETERS: list[tuple[str, Any, Any]] = [
     ("use_cache", UseCacheOpt, True),
     ("arxiv_api", ArxivOpt, None),
     ("crossref_api", CrossrefOpt, None),
+    ("strict", StrictOpt, False),
 ]
 
 
@@ -504,13 +524,8 @@ def enrich(
         if not result.entries:
             raise BibxError(f"{bib}: no BibTeX entry found; nothing changed")
         report_reading(result.problems, result.warnings, quiet)
-        source_errors = [
-            f"{name}: {exc}"
-            for name, exc in resolver.errors.items()
-            if not isinstance(exc, NotCached)
-        ]
-        for line in source_errors:
-            say(f"error: {line}")
+        records = [e.record for e in result.entries]
+        source_errors = source_failures(resolver, records, sources.strict)
         if not quiet:
             for line in result.duplicates:
                 say(f"duplicate: {line}")
@@ -523,7 +538,6 @@ def enrich(
             newline = "\r\n" if b"\r\n" in data else "\n"
             body = result.text.replace("\n", newline).encode("utf-8")
             write_atomic(bib, (b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b"") + body)
-        records = [e.record for e in result.entries]
         if not quiet:
             verb = "would change" if dry_run else "changed"
             say(
@@ -536,7 +550,7 @@ def enrich(
                     say(f"  {record.status}: {record.label()}: {record.reason}")
             if changed and not dry_run:
                 say(f"wrote {bib}" + (f" (the old file is {bib.name}.bak)" if backup else ""))
-        run = Run(records, result.problems, source_errors, http)
+        run = Run(records, result.problems, source_errors, http, sources.strict)
         if dry_run:
             raise typer.Exit(EXIT_CHANGES if changed else EXIT_OK)
         return run

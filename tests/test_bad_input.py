@@ -117,3 +117,26 @@ def test_broken_json_is_reported_with_its_line(tmp_path):
     result = export(str(path), out=str(tmp_path / "out.bib"))
     assert result.exit_code == EXIT_ERROR
     assert f"error: {path}:3: not valid JSON" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("paper.aux", "\\relax\n\\citation{a,b}\n\\citation{vaswani2017}\n\\bibstyle{plainnat}\n"
+                      "\\bibdata{refs}\n\\gdef \\@abspage@last{1}\n"),
+        ("tool.py", "import re\n\n\ndef main():\n    x = re.compile('a')\n    return x\n\n"
+                    "if __name__ == '__main__':\n    main()\n"),
+    ],
+)  # fmt: skip
+def test_input_that_is_not_a_list_of_papers_is_refused_before_any_request(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.bib"
+    result = runner.invoke(app, ["export", str(path), "-f", "bibtex", "-o", str(out)])
+    assert result.exit_code == EXIT_ERROR
+    assert f"error: {path}: does not look like a list of papers" in result.stderr
+    assert "requests sent" not in result.stderr and not out.exists()
+    insisted = runner.invoke(
+        app, ["convert", str(path), "--from", "lines", "-f", "csl-json", "-o", str(out)]
+    )
+    assert insisted.exit_code == EXIT_OK  # --from lines reads it anyway

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bibx.errors import Unreachable
 from bibx.model import Record
 from bibx.resolver import Resolver
 from bibx.sources.arxiv import ArxivAPI
@@ -192,3 +193,41 @@ def test_a_body_cut_short_every_time_sinks_only_its_entries(
     again = resolve(session(arxiv_server, crossref_server, clock, tmp_path), arxiv_server,
                     crossref_server)  # fmt: skip
     assert [r.status for r in again] == ["resolved", "resolved"]
+
+
+def test_exit_code_contract_when_only_the_published_version_check_fails(tmp_path):
+    """Every entry resolved from the snapshot, Crossref unreachable for the published-version
+    look-up: the bibliography is complete, so exit 0 with a warning; --strict makes it 1."""
+    from typer.testing import CliRunner
+
+    from bibx.cli import EXIT_ERROR, EXIT_OK, app
+    from tests.conftest import SNAPSHOT
+
+    ids = tmp_path / "ids.txt"
+    ids.write_text("2402.06147\n2410.11817\n", encoding="utf-8")  # DeAL has a publisher DOI
+    args = ["export", str(ids), "-f", "bibtex", "-o", str(tmp_path / "o.bib"),
+            "--snapshot", str(SNAPSHOT)]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert "warning: crossref: 127.0.0.1:9: cannot connect (Connection refused)" in result.stderr
+    assert "2 entries: 2 resolved" in result.stderr
+    strict = CliRunner().invoke(app, [*args, "--strict"])
+    assert strict.exit_code == EXIT_ERROR
+    assert "error: crossref: 127.0.0.1:9: cannot connect" in strict.stderr
+
+
+def test_a_server_that_never_answers_is_given_up_for_the_run(
+    arxiv_server, crossref_server, clock, tmp_path
+):
+    """Read timeouts on every try of one request mark the service down, as refused connections
+    do: the next entries fail at once instead of each waiting through its own timeouts."""
+    for _ in range(3):
+        arxiv_server.faults.append(Fault(stall=30.0))
+    retry = RetryPolicy(attempts=3, jitter=lambda: 1.0)
+    http = session(arxiv_server, crossref_server, clock, tmp_path, timeout=(1.0, 0.2), retry=retry)
+    client = ArxivAPI(http, arxiv_server.api)
+    with pytest.raises(Unreachable, match="not asked again in this run"):
+        client.lookup_arxiv(["2410.11817"])
+    with pytest.raises(Unreachable):
+        client.lookup_arxiv(["2404.06654"])
+    assert len(arxiv_server.log) == 3  # the second look-up sent nothing

@@ -73,8 +73,18 @@ def read_text(text: str, source: str, form: str | None = None) -> ReadResult:
         raise InputError(f"unknown input form {form!r} (known: {', '.join(readers)})")
     if not text.strip():
         raise InputError("the file is empty", path=source)
-    module = readers[form or detect(text)]
-    return module.read(text, source)
+    chosen = form or detect(text)
+    if form is None and chosen == "lines":
+        from bibx.readers.lines import implausible
+
+        why = implausible(text)
+        if why:
+            raise InputError(
+                f"does not look like a list of papers: {why}; nothing was asked of any source "
+                "(--from lines reads it anyway)",
+                path=source,
+            )
+    return readers[chosen].read(text, source)
 
 
 def read_path(path: str | Path, form: str | None = None) -> ReadResult:

@@ -210,7 +210,7 @@ class HttpSession:
         limiter = self.limiters.get(limit or host)
         waited = 0.0
         last_error = ""
-        connect_timeouts = 0
+        connect_timeouts = read_timeouts = 0
         for attempt in range(self.retry.attempts):
             try:
                 response = self._send(url, params, headers, limiter)
@@ -225,6 +225,7 @@ class HttpSession:
                 last_error = f"connection dropped ({_reason(exc)})"
                 wait = self.retry.backoff(attempt)
             except requests.exceptions.Timeout:
+                read_timeouts += 1
                 last_error = f"no answer within {self.timeout[1]:g} s"
                 wait = self.retry.backoff(attempt)
             except requests.exceptions.ChunkedEncodingError as exc:
@@ -258,6 +259,14 @@ class HttpSession:
         if connect_timeouts == attempt + 1:
             # never once connected: a network that drops packets; later calls fail at once
             self.down[host] = f"{host}: cannot connect ({last_error}, {attempt + 1} tries)"
+            raise Unreachable(self.down[host])
+        if read_timeouts == attempt + 1:
+            # accepts and never answers, every try: each later request would cost the same
+            # minutes of silence, so the service is done for this run
+            self.down[host] = (
+                f"{host}: gave up after {attempt + 1} tries: {last_error}; "
+                "not asked again in this run"
+            )
             raise Unreachable(self.down[host])
         raise GaveUp(f"{host}: gave up after {attempt + 1} tries: {last_error}")
 
