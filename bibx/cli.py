@@ -350,7 +350,9 @@ def guarded(action: Callable[[], Run], quiet: bool) -> None:
     if not quiet:
         summary(run.records)
     if run.http is not None and not quiet:
-        say(f"{run.http.requests_sent} requests sent")
+        for line in dict.fromkeys(run.http.warnings):
+            say(f"warning: {line}")
+        say(f"{count(run.http.requests_sent, 'request')} sent")
     if run.exit_code:
         raise typer.Exit(run.exit_code)
 

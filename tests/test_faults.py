@@ -231,3 +231,34 @@ def test_a_server_that_never_answers_is_given_up_for_the_run(
     with pytest.raises(Unreachable):
         client.lookup_arxiv(["2404.06654"])
     assert len(arxiv_server.log) == 3  # the second look-up sent nothing
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "not-a-directory"])
+def test_an_unusable_cache_is_a_warning_and_the_run_goes_on(
+    arxiv_server, crossref_server, tmp_path, damage
+):
+    """A cache file that is not a database, or a cache directory that cannot be made: one
+    warning, the run goes on uncached, every entry resolved, the output written."""
+    from typer.testing import CliRunner
+
+    from bibx.cli import EXIT_OK, app
+
+    if damage == "corrupt":
+        cache = tmp_path / "cache"
+        cache.mkdir()
+        (cache / "http.sqlite").write_bytes(b"this is not an SQLite database\n" * 100)
+    else:
+        (tmp_path / "file").write_text("x", encoding="utf-8")
+        cache = tmp_path / "file" / "cache"  # a directory under a file cannot exist
+    ids = tmp_path / "ids.txt"
+    ids.write_text("2410.11817\n", encoding="utf-8")
+    out = tmp_path / "o.bib"
+    result = CliRunner().invoke(
+        app,
+        ["export", str(ids), "-o", str(out), "--prefer", "preprint", "--cache", str(cache),
+         "--arxiv-api", arxiv_server.api, "--crossref-api", crossref_server.url],
+    )  # fmt: skip
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert "warning: the HTTP cache cannot be used" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "eprint" in out.read_text(encoding="utf-8")

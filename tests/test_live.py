@@ -214,7 +214,7 @@ def test_cli_cold_then_warm_then_offline(arxiv_server, crossref_server, tmp_path
     assert cold.exit_code == EXIT_OK, cold.stderr
     sent = len(arxiv_server.log) + len(crossref_server.log)
     assert sent == 1
-    assert "1 requests sent" in cold.stderr
+    assert "1 request sent" in cold.stderr
     warm = CliRunner().invoke(app, args)
     assert "0 requests sent" in warm.stderr
     offline = CliRunner().invoke(app, [*args, "--offline"])

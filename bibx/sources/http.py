@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -160,22 +161,37 @@ class HttpSession:
         self.limiters: dict[str, RateLimiter] = dict(limiters or {})
         self.down: dict[str, str] = {}  # host -> why it is unreachable
         self.requests_sent = 0  # real requests, not cache hits
+        self.warnings: list[str] = []  # the cache could not be used, and why
         self._count_lock = threading.Lock()
+        self.session: requests.Session = requests.Session()
         if use_cache:
-            self.session: requests.Session = requests_cache.CachedSession(
-                str(cache_dir(cache) / "http"),
-                backend="sqlite",
-                allowable_codes=CACHED_STATUSES,
-                allowable_methods=("GET",),
-                expire_after=CACHE_DAYS * 86400,
-                stale_if_error=False,
-            )
-        else:
-            self.session = requests.Session()
-        self.session.headers["User-Agent"] = user_agent(mailto)
+            try:
+                self.session = requests_cache.CachedSession(
+                    str(cache_dir(cache) / "http"),
+                    backend="sqlite",
+                    allowable_codes=CACHED_STATUSES,
+                    allowable_methods=("GET",),
+                    expire_after=CACHE_DAYS * 86400,
+                    stale_if_error=False,
+                )
+                self.session.cache.responses.get("")  # reads the file: corrupt shows here
+            except (sqlite3.Error, OSError) as exc:
+                self._uncache(exc)
+        self._dress(self.session)
+
+    def _dress(self, session: requests.Session) -> None:
+        session.headers["User-Agent"] = user_agent(self.mailto)
         adapter = _PacedAdapter()
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+
+    def _uncache(self, exc: Exception) -> None:
+        """The cache is corrupt, locked, read-only or on a full disk: say so once and go on
+        without it (answers are then asked again next run, never lost outputs)."""
+        self.warnings.append(f"the HTTP cache cannot be used ({exc}); going on without it")
+        old, self.session = self.session, requests.Session()
+        self._dress(self.session)
+        old.close()
 
     def _cached(self, url: str, params: Mapping[str, Any] | None) -> requests.Response | None:
         """The cached answer, looked up by requests-cache's own key for this request, without
@@ -184,7 +200,11 @@ class HttpSession:
             return None
         cache = self.session.cache
         request = requests.Request("GET", url, params=params).prepare()
-        response = cache.get_response(cache.create_key(request))
+        try:
+            response = cache.get_response(cache.create_key(request))
+        except sqlite3.Error as exc:
+            self._uncache(exc)
+            return None
         if response is None or response.is_expired:
             return None
         return response
@@ -274,7 +294,10 @@ class HttpSession:
         """Drop a cached answer that turned out unusable (truncated, malformed), so that a
         later run asks again instead of failing from the cache."""
         if isinstance(self.session, requests_cache.CachedSession):
-            self.session.cache.delete(requests=[response.request])
+            try:
+                self.session.cache.delete(requests=[response.request])
+            except sqlite3.Error as exc:
+                self._uncache(exc)
 
     def _send(
         self,
@@ -287,6 +310,9 @@ class HttpSession:
             self.requests_sent += 1
         _PACING.limiter = limiter  # taken by the transport adapter, right before the wire
         try:
+            return self.session.get(url, params=params, headers=headers, timeout=self.timeout)
+        except sqlite3.Error as exc:  # the answer came, the cache could not store it
+            self._uncache(exc)
             return self.session.get(url, params=params, headers=headers, timeout=self.timeout)
         finally:
             _PACING.limiter = None
