@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from bibx import __version__
 from bibx.errors import BibxError, NotCached
 from bibx.model import Record
 from bibx.output import write_atomic
+from bibx.paths import cache_dir
 from bibx.readers import ReadResult, decode, forms, read_path, read_text
 from bibx.report import render_report, render_table, report_row
 from bibx.resolver import Resolver, deduplicate
@@ -138,16 +140,31 @@ def build_sources(options: SourceOptions) -> tuple[list[Source], HttpSession | N
     from bibx.sources.arxiv import api_url as arxiv_url
     from bibx.sources.crossref import Crossref
     from bibx.sources.crossref import api_url as crossref_url
-    from bibx.sources.http import HttpSession, polite_limiters
+    from bibx.sources.http import ARXIV_INTERVAL, HttpSession, polite_limiters
 
     arxiv = options.arxiv_api or arxiv_url()
     crossref = (options.crossref_api or crossref_url()).rstrip("/")
+    try:  # the services' spacing is kept across every bibx process sharing this directory
+        shared: Path | None = cache_dir(options.cache) / "limits"
+    except OSError:
+        shared = None
+    # another spacing only for a mirror of your own (and the tests): arXiv asks for 3 s
+    interval = float(os.environ.get("BIBX_ARXIV_INTERVAL") or ARXIV_INTERVAL)
+    if urlsplit(arxiv).netloc.endswith("arxiv.org"):
+        interval = max(interval, ARXIV_INTERVAL)
+    limiters = polite_limiters(
+        urlsplit(arxiv).netloc,
+        urlsplit(crossref).netloc,
+        options.mailto,
+        shared_dir=shared,
+        arxiv_interval=interval,
+    )
     http = HttpSession(
         cache=options.cache,
         use_cache=options.use_cache,
         offline=options.offline,
         mailto=options.mailto,
-        limiters=polite_limiters(urlsplit(arxiv).netloc, urlsplit(crossref).netloc, options.mailto),
+        limiters=limiters,
     )
     sources += [ArxivAPI(http, arxiv), Crossref(http, crossref)]
     return sources, http

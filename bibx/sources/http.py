@@ -45,15 +45,65 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CACHE_DAYS = 30
 
 
+class SharedClock:
+    """The next allowed start of one service, kept in a file that every bibx process of the user
+    reads and writes under an exclusive lock (fcntl), so that two runs in a row or in parallel
+    (a shell loop, `make -j`, latexmk) keep the service's spacing between them too.
+
+    Times are the monotonic clock, which is system-wide (Linux CLOCK_MONOTONIC, macOS, Windows),
+    not wall time that can jump. A value further ahead than any wait could be (a file from
+    before a reboot) is ignored. Where the file cannot be used (read-only directory, no fcntl),
+    `open` returns None and the limiter keeps its spacing within the process only."""
+
+    STALE = 600.0  # seconds ahead beyond which a stored start cannot be real
+
+    def __init__(self, path: Path) -> None:
+        import fcntl  # POSIX only: imported here so the module loads everywhere
+
+        self._fcntl = fcntl
+        self.path = path
+        self._handle = open(path, "a+", encoding="ascii")  # noqa: SIM115 (held for the run)
+
+    @classmethod
+    def open(cls, path: Path) -> SharedClock | None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return cls(path)
+        except (OSError, ImportError):
+            return None
+
+    def update(self, change: Callable[[float | None], float]) -> float:
+        """Under the lock: read the stored next start, store `change(it)`, return that."""
+        handle = self._handle
+        self._fcntl.flock(handle, self._fcntl.LOCK_EX)
+        try:
+            handle.seek(0)
+            text = handle.read().strip()
+            try:
+                stored: float | None = float(text) if text else None
+            except ValueError:
+                stored = None
+            value = change(stored)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(repr(value))
+            handle.flush()
+            return value
+        finally:
+            self._fcntl.flock(handle, self._fcntl.LOCK_UN)
+
+
 @dataclass
 class RateLimiter:
-    """At most one request start every `interval` seconds, at most `in_flight` at once."""
+    """At most one request start every `interval` seconds, at most `in_flight` at once; with a
+    `shared` clock, across every process of the user (docs/decisions.md)."""
 
     interval: float
     in_flight: int = 1
     clock: Clock = time.monotonic
     sleep: Sleep = time.sleep
     from_finish: bool = False  # also keep `interval` after each request ends
+    shared: SharedClock | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _slots: threading.Semaphore = field(init=False, repr=False)
     _next: float = field(default=float("-inf"), repr=False)
@@ -62,30 +112,49 @@ class RateLimiter:
     def __post_init__(self) -> None:
         self._slots = threading.Semaphore(self.in_flight)
 
+    def _reserve(self, after: Callable[[float], float]) -> float:
+        """Atomically, here and (if shared) across processes: with `base` the next allowed
+        start, store `after(base)` as the new one; return `base`."""
+        now = self.clock()
+        seen = self._next
+
+        def change(stored: float | None) -> float:
+            nonlocal seen
+            if stored is not None and stored <= now + SharedClock.STALE:
+                seen = max(seen, stored)
+            return max(seen, after(seen))
+
+        if self.shared is not None:
+            self._next = self.shared.update(change)
+        else:
+            self._next = change(None)
+        return seen
+
     def __enter__(self) -> RateLimiter:
         self._slots.acquire()
         with self._lock:
             now = self.clock()
-            start = max(now, self._next)
-            self._next = start + self.interval
+            start = max(now, self._reserve(lambda base: max(now, base) + self.interval))
         if start > now:
             self.sleep(start - now)
         with self._lock:  # a late waker pushes the next start back: spacing is kept as sent
             sent = max(start, self.clock())
-            self._next = max(self._next, sent + self.interval)
+            self._reserve(lambda base: sent + self.interval)
         self.starts.append(sent)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.from_finish:
             with self._lock:
-                self._next = max(self._next, self.clock() + self.interval)
+                done = self.clock()
+                self._reserve(lambda base: done + self.interval)
         self._slots.release()
 
     def defer(self, seconds: float) -> None:
         """Push the next start back (a server said Retry-After, or we back off)."""
         with self._lock:
-            self._next = max(self._next, self.clock() + seconds)
+            until = self.clock() + seconds
+            self._reserve(lambda base: until)
 
 
 @dataclass
@@ -347,14 +416,20 @@ def _reason(exc: Exception) -> str:
     return text[:120]
 
 
+ARXIV_INTERVAL = 3.0  # arXiv's terms: one request every 3 s
+
+
 def polite_limiters(
     arxiv_host: str,
     crossref_host: str,
     mailto: str | None,
     clock: Clock = time.monotonic,
     sleep: Sleep = time.sleep,
+    shared_dir: Path | None = None,
+    arxiv_interval: float = ARXIV_INTERVAL,
 ) -> dict[str, RateLimiter]:
-    """The services' published limits (docs/decisions.md), keyed as the clients ask for them."""
+    """The services' published limits (docs/decisions.md), keyed as the clients ask for them;
+    with `shared_dir`, kept across every bibx process that uses that directory."""
     # Starts are spaced 10 % wider than the published rate: requests reach the server with some
     # jitter, and "3 a second" must hold in every one-second window as the server sees it
     # (benchmarks/bench_live.py checks arrival times; 5 % was not always enough).
@@ -363,10 +438,15 @@ def polite_limiters(
         crossref_single = RateLimiter(1.1 / 10, 10, clock, sleep)
     else:
         crossref_search = crossref_single = RateLimiter(1.1, 1, clock, sleep)
-    return {
+    limiters = {
         # arXiv's terms: one request every 3 s, one connection; counted from the end of the
         # previous request too, so no two ever arrive closer than 3 s
-        arxiv_host: RateLimiter(3.0, 1, clock, sleep, from_finish=True),
+        arxiv_host: RateLimiter(arxiv_interval, 1, clock, sleep, from_finish=True),
         f"{crossref_host}/search": crossref_search,
         f"{crossref_host}/works": crossref_single,
     }
+    if shared_dir is not None:
+        for key, limiter in limiters.items():
+            name = re.sub(r"[^A-Za-z0-9.-]+", "_", key)
+            limiter.shared = SharedClock.open(shared_dir / name)
+    return limiters
