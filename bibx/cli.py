@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
-from urllib.parse import urlsplit
 
 import typer
 
@@ -24,11 +22,10 @@ from bibx import __version__
 from bibx.errors import BibxError, NotCached
 from bibx.model import Record
 from bibx.output import write_atomic
-from bibx.paths import cache_dir
 from bibx.readers import ReadResult, decode, forms, read_path, read_text
 from bibx.report import render_report, render_table, report_row
 from bibx.resolver import Resolver, deduplicate
-from bibx.sources import Source
+from bibx.sources import SourceOptions, build
 from bibx.writers import WriteOptions, form_of_path, writers
 
 if TYPE_CHECKING:  # imported when a live source is built: requests-cache is slow to import
@@ -111,63 +108,6 @@ def read_inputs(inputs: list[str], form: str | None) -> tuple[list[Record], list
         problems.extend(result.problems)
         warnings.extend(result.warnings)
     return records, problems, warnings
-
-
-@dataclass
-class SourceOptions:
-    snapshot: Path | None = None
-    cache: Path | None = None
-    use_cache: bool = True
-    offline: bool = False
-    live: bool = True
-    mailto: str | None = None
-    arxiv_api: str | None = None
-    crossref_api: str | None = None
-    strict: bool = False  # a service that could not be used is an error even if all resolved
-
-
-def build_sources(options: SourceOptions) -> tuple[list[Source], HttpSession | None]:
-    """The snapshot (if any) first, then the live services through one shared session."""
-    from bibx.sources.snapshot import Snapshot
-
-    sources: list[Source] = []
-    if options.snapshot is not None:
-        sources.append(Snapshot(options.snapshot, cache=options.cache))
-    if not options.live:
-        return sources, None
-    # imported only when asked for: requests and requests-cache take 0.2 s to import
-    from bibx.sources.arxiv import ArxivAPI
-    from bibx.sources.arxiv import api_url as arxiv_url
-    from bibx.sources.crossref import Crossref
-    from bibx.sources.crossref import api_url as crossref_url
-    from bibx.sources.http import ARXIV_INTERVAL, HttpSession, polite_limiters
-
-    arxiv = options.arxiv_api or arxiv_url()
-    crossref = (options.crossref_api or crossref_url()).rstrip("/")
-    try:  # the services' spacing is kept across every bibx process sharing this directory
-        shared: Path | None = cache_dir(options.cache) / "limits"
-    except OSError:
-        shared = None
-    # another spacing only for a mirror of your own (and the tests): arXiv asks for 3 s
-    interval = float(os.environ.get("BIBX_ARXIV_INTERVAL") or ARXIV_INTERVAL)
-    if urlsplit(arxiv).netloc.endswith("arxiv.org"):
-        interval = max(interval, ARXIV_INTERVAL)
-    limiters = polite_limiters(
-        urlsplit(arxiv).netloc,
-        urlsplit(crossref).netloc,
-        options.mailto,
-        shared_dir=shared,
-        arxiv_interval=interval,
-    )
-    http = HttpSession(
-        cache=options.cache,
-        use_cache=options.use_cache,
-        offline=options.offline,
-        mailto=options.mailto,
-        limiters=limiters,
-    )
-    sources += [ArxivAPI(http, arxiv), Crossref(http, crossref)]
-    return sources, http
 
 
 def _progress(message: str) -> None:
@@ -264,9 +204,12 @@ CacheOpt = Annotated[
 UseCacheOpt = Annotated[
     bool, typer.Option("--cache-responses/--no-cache", help="Cache HTTP answers.")
 ]
-ArxivOpt = Annotated[str | None, typer.Option(envvar="BIBX_ARXIV_API", help="arXiv API endpoint.")]
+ArxivOpt = Annotated[
+    str | None, typer.Option(help="arXiv API endpoint [default: $BIBX_ARXIV_API, else arXiv's].")
+]
 CrossrefOpt = Annotated[
-    str | None, typer.Option(envvar="BIBX_CROSSREF_API", help="Crossref API endpoint.")
+    str | None,
+    typer.Option(help="Crossref API endpoint [default: $BIBX_CROSSREF_API, else Crossref's]."),
 ]
 StrictOpt = Annotated[
     bool,
@@ -330,10 +273,10 @@ def pipeline(
     report_reading(problems, warnings, quiet)
     if not records:
         raise BibxError("no entry could be read from the input; nothing written")
-    sources, http = build_sources(options)
+    sources, http = build(options)
     if not quiet:
         for source in sources:  # lines of a snapshot that could not be indexed
-            for line in getattr(source, "problems", []):
+            for line in source.problems:
                 say(f"warning: {line}")
     if not sources:
         raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
@@ -402,6 +345,7 @@ def with_sources(command: Callable[..., None]) -> Callable[..., None]:
         values = {name: kwargs.pop(name) for name, _, _ in SOURCE_PARAMETERS}
         command(**kwargs, sources=SourceOptions(**values))
 
+    # typer reads a function's __signature__, which typeshed does not declare on callables
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
     )
@@ -535,7 +479,7 @@ def enrich(
         text = decode(data, str(bib))
         if not text.strip():
             raise BibxError(f"{bib}: the file is empty")
-        built, http = build_sources(sources)
+        built, http = build(sources)
         if not built:
             raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
         resolver = Resolver(built, progress=None if quiet else _progress, prefer=prefer.value)
@@ -627,6 +571,7 @@ def summary(records: list[Record]) -> None:
 def main() -> None:
     # requests-cache imports boto3, when it is installed, for a DynamoDB backend bibx never
     # uses: 110 ms of every run. Marking it absent makes requests-cache skip that backend.
+    # None in sys.modules is Python's own "import fails" marker; typeshed types values as modules
     sys.modules.setdefault("boto3", None)  # type: ignore[arg-type]
     app()
 

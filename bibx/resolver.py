@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from bibx.errors import SourceError
-from bibx.model import DATA_FIELDS, Record
+from bibx.model import DATA_FIELDS, Record, Status
 from bibx.sources import Source
 from bibx.text import STOPWORDS, match_key
 
@@ -34,7 +34,6 @@ ABSTRACT_VOUCHES = 0.85
 MAX_YEAR_GAP = 3
 # Entry titles this far from the record found by id are flagged instead of trusted.
 ID_TITLE_MISMATCH = 0.50
-CANDIDATES_PER_SOURCE = 10
 # A truncated title: at least this many words, and this share of the full title's words.
 PREFIX_MIN_WORDS = 4
 PREFIX_MIN_COVERAGE = 0.6
@@ -232,8 +231,8 @@ def merge(entry: Record, found: Record, confidence: float, reason: str) -> Recor
     return merged
 
 
-def unresolved(entry: Record, reason: str, status: str = "unresolved") -> Record:
-    return entry.copy(  # type: ignore[arg-type]
+def unresolved(entry: Record, reason: str, status: Status = "unresolved") -> Record:
+    return entry.copy(
         status=status, confidence=None, reason=reason, given=entry.given or entry.named_by()
     )
 
@@ -371,20 +370,9 @@ class Resolver:
 
         def ask(job: tuple[Source, list[int]]) -> list[list[Record] | SourceError]:
             source, indexes = job
-            asked = [entries[i] for i in indexes]
-            many = getattr(source, "search_many", None)
-            if many is not None and (batched or getattr(source, "batched_search", False)):
-                try:
-                    return many(asked) if batched else many(asked, retry=True)
-                except SourceError as exc:
-                    return [exc] * len(asked)
-            out: list[list[Record] | SourceError] = []
-            for entry in asked:
-                try:
-                    out.append(source.search(entry, CANDIDATES_PER_SOURCE))
-                except SourceError as exc:
-                    out.append(exc)
-            return out
+            # a batching source asked again (retry) searches harder, in smaller groups
+            retry = not batched and source.batched_search
+            return source.search_many([entries[i] for i in indexes], retry=retry)
 
         jobs = [(source, indexes) for source, indexes in jobs if indexes]
         if not jobs:
@@ -475,21 +463,19 @@ class Resolver:
 
         # Local sources first; the services only for what they leave open, and the services
         # that know published versions also for papers resolved without a venue.
-        local = [s for s in self.sources if getattr(s, "local", False)]
-        remote = [s for s in self.sources if not getattr(s, "local", False)]
+        local = [s for s in self.sources if s.local]
+        remote = [s for s in self.sources if not s.local]
         for tier in (local, remote):
             todo = open_entries()
             if tier and todo:
                 names = ", ".join(s.name for s in tier)
                 self._say(f"searching {len(todo)} titles in {names}")
             venue_less = [i for i in searched if i not in todo and not out[i].container_title]
-            jobs = [
-                (s, todo + venue_less if getattr(s, "publishes", False) else todo) for s in tier
-            ]
+            jobs = [(s, todo + venue_less if s.publishes else todo) for s in tier]
             self._gather(jobs, entries, True, candidates, problems)
             decide(todo)
         # A request shared by several titles may have crowded a paper out: ask those alone.
-        batched = [s for s in self.sources if getattr(s, "batched_search", False)]
+        batched = [s for s in self.sources if s.batched_search]
         todo = open_entries()
         if batched and todo:
             self._gather([(s, todo) for s in batched], entries, False, candidates, problems)
@@ -527,7 +513,7 @@ class Resolver:
             if (awaits_venue(r) and not r.doi and not seen.get(i))
             or (lacks_doi(r) and not any(c.doi and not c.arxiv_id for c in seen.get(i, [])))
         ]
-        publishers = [s for s in self.sources if getattr(s, "publishes", False)]
+        publishers = [s for s in self.sources if s.publishes]
         if unsearched and publishers:
             seen = {i: list(seen.get(i, [])) for i in range(len(records))}
             ignored: dict[int, list[str]] = {i: [] for i in range(len(records))}

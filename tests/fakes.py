@@ -24,9 +24,10 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
+from bibx.sources import polite_limiters
 from bibx.sources.arxiv import ArxivAPI
 from bibx.sources.crossref import Crossref
-from bibx.sources.http import HttpSession, RetryPolicy, polite_limiters
+from bibx.sources.http import HttpSession, RetryPolicy
 from bibx.text import match_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -369,7 +370,7 @@ class FakeClock:
 def session(arxiv: FakeArxiv, crossref: FakeCrossref, clock: FakeClock, cache, **kw) -> HttpSession:
     mailto = kw.pop("mailto", "dev@example.org")
     limiters = polite_limiters(
-        urlsplit(arxiv.url).netloc, urlsplit(crossref.url).netloc, mailto, clock, clock.sleep
+        {ArxivAPI: arxiv.api, Crossref: crossref.url}, mailto, clock, clock.sleep
     )
     retry = kw.pop("retry", RetryPolicy(jitter=lambda: 1.0))
     return HttpSession(

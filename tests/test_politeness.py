@@ -39,11 +39,16 @@ def test_two_processes_at_once_keep_arxiv_spacing_between_them(arxiv_server, tmp
 
 
 def test_the_shared_state_falls_back_when_its_directory_cannot_be_made(tmp_path):
-    from bibx.sources.http import SharedClock, polite_limiters
+    from bibx.sources import polite_limiters
+    from bibx.sources.arxiv import ArxivAPI
+    from bibx.sources.crossref import Crossref
+    from bibx.sources.http import SharedClock
 
     (tmp_path / "file").write_text("x", encoding="utf-8")
     assert SharedClock.open(tmp_path / "file" / "limits" / "arxiv") is None
-    limiters = polite_limiters("a", "c", None, shared_dir=tmp_path / "file" / "limits")
+    urls = {ArxivAPI: "http://a/api/query", Crossref: "http://c"}
+    limiters = polite_limiters(urls, None, shared_dir=tmp_path / "file" / "limits")
+    assert set(limiters) == {"a", "c/search", "c/works"}
     assert all(limiter.shared is None for limiter in limiters.values())
     with limiters["a"]:  # still a working, in-process limiter
         pass

@@ -327,8 +327,10 @@ def blocks(text: str, source: str) -> tuple[list[Block], ReadResult]:
     strings: dict[str, str] = {}
     found: list[Block] = []
     for block in library.blocks:
-        line = block.start_line + 1
-        start = text.find(block.raw, line_starts[min(block.start_line, len(line_starts) - 1)])
+        first_line = block.start_line or 0  # bibtexparser always sets it for parsed text
+        raw = block.raw or ""
+        line = first_line + 1
+        start = text.find(raw, line_starts[min(first_line, len(line_starts) - 1)])
         if isinstance(block, String):
             strings[block.key.lower()] = expand(str(block.value), strings)
         elif isinstance(block, DuplicateBlockKeyBlock):
@@ -336,14 +338,14 @@ def blocks(text: str, source: str) -> tuple[list[Block], ReadResult]:
                 f"{source}:{line}: duplicate key {block.key!r}; the second entry was skipped"
             )
         elif isinstance(block, ParsingFailedBlock):
-            first = block.raw.strip().split("\n")[0][:60]
+            first = raw.strip().split("\n")[0][:60]
             result.problems.append(
                 f"{source}:{line}: could not parse this entry (unbalanced braces or quotes?): "
                 f"{first}"
             )
         elif isinstance(block, Entry):
             origin = f"{source}:{line}"
-            latex = fields_of(block.raw, strings)
+            latex = fields_of(raw, strings)
             record = None
             try:
                 if latex is None:
@@ -353,7 +355,7 @@ def blocks(text: str, source: str) -> tuple[list[Block], ReadResult]:
                 result.warnings.extend(problems)
             except Exception as exc:  # one odd entry must never sink the file
                 result.problems.append(f"{origin}: skipped {block.key!r}: {exc}")
-            found.append(Block(start, line, block.raw, block.key, record))
+            found.append(Block(start, line, raw, block.key, record))
     return found, result
 
 

@@ -24,7 +24,7 @@ MIN_TITLE_WORDS = 2
 def paragraphs(text: str) -> list[tuple[int, str]]:
     """(first line number, text) of each blank-line separated paragraph."""
     out: list[tuple[int, str]] = []
-    start, buf = 0, []
+    start, buf = 0, list[str]()
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             if not buf:

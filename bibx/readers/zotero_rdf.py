@@ -48,7 +48,7 @@ def _text(node: etree._Element | None, path: str) -> str | None:
     if node is None:
         return None
     found = node.find(path, NS)
-    if found is None or not (found.text or "").strip():
+    if found is None or not found.text or not found.text.strip():
         return None
     return squash(found.text)
 
@@ -195,7 +195,7 @@ def read(text: str, source: str) -> ReadResult:
     except BibxError as exc:
         result.problems.append(f"{source}: {exc}")
         return result
-    containers = {node.get(ABOUT): node for node in root if node.get(ABOUT)}
+    containers = {str(node.get(ABOUT)): node for node in root if node.get(ABOUT)}
     for index, node in enumerate(root, start=1):
         ztype = _text(node, "z:itemType")
         if ztype is None or ztype in SKIPPED:

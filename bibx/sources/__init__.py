@@ -1,31 +1,159 @@
 """Sources: one module per metadata service, each returning `Record`s (shaped like CSL items).
 
-Every source offers the same three calls, so the resolver never knows which service it talks to:
+`Source` is the contract the resolver relies on, with working defaults that a source may
+override or speed up (requests-cache's `BaseCache` is the model):
 
 - `lookup_arxiv(ids)`: records for arXiv ids (unversioned), missing ids simply absent;
 - `lookup_doi(dois)`: records for DOIs, missing ones absent;
-- `search(entry, limit)`: candidate records for an entry known only by title (and maybe
-  abstract, authors, year); the resolver scores and validates them, a source only proposes.
+- `search(entry, limit)`: candidate records for an entry known by its title (and maybe
+  abstract, authors, year); the resolver scores and validates them, a source only proposes;
+- `search_many(entries, retry=)`: candidates for many entries, an error in place of an entry's
+  list when its request failed; by default one `search` each. A source that serves several
+  entries with one request says `batched_search = True`; the resolver then asks again, with
+  `retry=True`, for the entries a shared request left open.
 
-A source may also offer `search_many(entries)` to answer many entries in fewer requests (and
-`batched_search = True` when one request serves several entries, so the resolver asks again one
-by one for the entries a shared request left open). Errors are `bibx.errors.SourceError`.
+Capabilities: `local` (a file: asked first, costs no request), `publishes` (holds published
+versions, not only preprints). A live source also declares its endpoint (`ENDPOINT_ENV`,
+`DEFAULT_URL`) and its published rate limits (`limiters`). Errors are `SourceError`s.
+`build(options)` makes the sources of a run, in the order they are asked.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
 
+from bibx.errors import SourceError
 from bibx.model import Record
 
+if TYPE_CHECKING:  # requests and requests-cache are imported only when a live source is built
+    from bibx.sources.http import Clock, HttpSession, RateLimiter, Sleep
 
-class Source(Protocol):
-    name: str
-    local: bool  # a local file: asked first, costs no request
-    publishes: bool  # holds published versions (journals, proceedings), not only preprints
+CANDIDATES = 10  # candidates a source proposes for one entry
 
-    def lookup_arxiv(self, ids: list[str]) -> dict[str, Record]: ...
 
-    def lookup_doi(self, dois: list[str]) -> dict[str, Record]: ...
+class Source:
+    name: ClassVar[str] = "source"
+    local: ClassVar[bool] = False
+    publishes: ClassVar[bool] = False
+    batched_search: ClassVar[bool] = False
 
-    def search(self, entry: Record, limit: int = 10) -> list[Record]: ...
+    problems: Sequence[str] = ()  # what of the source could not be used (lines of a file)
+
+    def lookup_arxiv(self, ids: list[str]) -> dict[str, Record]:
+        return {}
+
+    def lookup_doi(self, dois: list[str]) -> dict[str, Record]:
+        return {}
+
+    def search(self, entry: Record, limit: int = CANDIDATES) -> list[Record]:
+        return []
+
+    def search_many(
+        self, entries: list[Record], *, retry: bool = False
+    ) -> list[list[Record] | SourceError]:
+        out: list[list[Record] | SourceError] = []
+        for entry in entries:
+            try:
+                out.append(self.search(entry, CANDIDATES))
+            except SourceError as exc:
+                out.append(exc)
+        return out
+
+
+class LiveSource(Source):
+    """A service on the network, asked through the run's one `HttpSession`."""
+
+    ENDPOINT_ENV: ClassVar[str]
+    DEFAULT_URL: ClassVar[str]
+
+    def __init__(self, http: HttpSession, url: str | None = None) -> None:
+        self.http = http
+        self.url = self.endpoint(url)
+
+    @classmethod
+    def endpoint(cls, given: str | None = None) -> str:
+        """The option's URL, else the environment's (`ENDPOINT_ENV`), else the service's."""
+        return (given or os.environ.get(cls.ENDPOINT_ENV) or cls.DEFAULT_URL).rstrip("/")
+
+    @classmethod
+    def limiters(
+        cls, url: str, mailto: str | None, clock: Clock, sleep: Sleep
+    ) -> dict[str, RateLimiter]:
+        """The service's published rate limits, keyed as its requests name them."""
+        return {}
+
+
+@dataclass
+class SourceOptions:
+    snapshot: Path | None = None
+    cache: Path | None = None
+    use_cache: bool = True
+    offline: bool = False
+    live: bool = True
+    mailto: str | None = None
+    arxiv_api: str | None = None
+    crossref_api: str | None = None
+    strict: bool = False  # a service that could not be used is an error even if all resolved
+
+
+def polite_limiters(
+    urls: dict[type[LiveSource], str],
+    mailto: str | None,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = time.sleep,
+    shared_dir: Path | None = None,
+) -> dict[str, RateLimiter]:
+    """Every live source's limits, kept across every bibx process sharing `shared_dir`."""
+    from bibx.sources.http import SharedClock
+
+    limiters: dict[str, RateLimiter] = {}
+    for cls, url in urls.items():
+        limiters.update(cls.limiters(url, mailto, clock, sleep))
+    if shared_dir is not None:
+        for key, limiter in limiters.items():
+            name = "".join(c if c.isalnum() or c in ".-" else "_" for c in key)
+            limiter.shared = SharedClock.open(shared_dir / name)
+    return limiters
+
+
+def build(options: SourceOptions) -> tuple[list[Source], HttpSession | None]:
+    """The snapshot (if any) first, then the live services through one shared session."""
+    from bibx.paths import cache_dir
+    from bibx.sources.snapshot import Snapshot
+
+    sources: list[Source] = []
+    if options.snapshot is not None:
+        sources.append(Snapshot(options.snapshot, cache=options.cache))
+    if not options.live:
+        return sources, None
+    from bibx.sources.arxiv import ArxivAPI
+    from bibx.sources.crossref import Crossref
+    from bibx.sources.http import HttpSession
+
+    urls: dict[type[LiveSource], str] = {
+        ArxivAPI: ArxivAPI.endpoint(options.arxiv_api),
+        Crossref: Crossref.endpoint(options.crossref_api),
+    }
+    try:  # the services' spacing is kept across every bibx process sharing this directory
+        shared: Path | None = cache_dir(options.cache) / "limits"
+    except OSError:
+        shared = None
+    http = HttpSession(
+        cache=options.cache,
+        use_cache=options.use_cache,
+        offline=options.offline,
+        mailto=options.mailto,
+        limiters=polite_limiters(urls, options.mailto, shared_dir=shared),
+    )
+    sources += [cls(http, url) for cls, url in urls.items()]
+    return sources, http
+
+
+def host(url: str) -> str:
+    return urlsplit(url).netloc

@@ -19,11 +19,13 @@ from lxml import etree
 from bibx.errors import SourceError
 from bibx.ids import identify
 from bibx.model import Name, Record
-from bibx.sources.http import HttpSession
+from bibx.sources import LiveSource, host
+from bibx.sources.http import Clock, RateLimiter, Sleep
 from bibx.text import STOPWORDS, tex_to_text, words
 from bibx.xmlsafe import parse_xml
 
 DEFAULT_API = "https://export.arxiv.org/api/query"
+INTERVAL = 3.0  # arXiv's terms: one request every 3 s, one connection
 IDS_PER_REQUEST = 100
 TITLES_PER_REQUEST = 12
 RETRIES_PER_REQUEST = 4  # entries a shared request left open, asked again in smaller groups
@@ -35,10 +37,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 ARXIV = "http://arxiv.org/schemas/atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
 NS = {"a": ATOM, "arxiv": ARXIV, "os": OPENSEARCH}
-
-
-def api_url() -> str:
-    return os.environ.get("BIBX_ARXIV_API") or DEFAULT_API
 
 
 def _text(element: etree._Element, path: str) -> str | None:
@@ -82,7 +80,7 @@ def entry_to_record(entry: etree._Element, source: str = "arxiv-api") -> Record 
         return None
     arxiv_id, version = found.arxiv_id, found.arxiv_version
     primary = entry.find("arxiv:primary_category", NS)
-    categories = [c.get("term") for c in entry.findall("a:category", NS) if c.get("term")]
+    categories = [str(c.get("term")) for c in entry.findall("a:category", NS) if c.get("term")]
     # MSC/ACM codes ("28A80 (Primary) 39B62") were listed as categories by the old API
     categories = [c for c in categories if re.fullmatch(r"[a-z\-]+(\.[A-Za-z\-]+)?", c)]
     title = _text(entry, "a:title")
@@ -146,17 +144,25 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[start : start + size]
 
 
-class ArxivAPI:
+class ArxivAPI(LiveSource):
     """The live arXiv API through the shared HTTP session."""
 
     name = "arxiv"
     batched_search = True
-    local = False
-    publishes = False
+    ENDPOINT_ENV = "BIBX_ARXIV_API"  # the full query URL, as for a mirror
+    DEFAULT_URL = DEFAULT_API
 
-    def __init__(self, http: HttpSession, url: str | None = None) -> None:
-        self.http = http
-        self.url = url or api_url()
+    @classmethod
+    def limiters(
+        cls, url: str, mailto: str | None, clock: Clock, sleep: Sleep
+    ) -> dict[str, RateLimiter]:
+        """One request every 3 s, one connection, counted from the end of the previous request
+        too, so no two ever arrive closer than 3 s. `BIBX_ARXIV_INTERVAL` sets another spacing
+        for a mirror of one's own (and the tests), never below 3 s for arxiv.org."""
+        interval = float(os.environ.get("BIBX_ARXIV_INTERVAL") or INTERVAL)
+        if host(url).endswith("arxiv.org"):
+            interval = max(interval, INTERVAL)
+        return {host(url): RateLimiter(interval, 1, clock, sleep, from_finish=True)}
 
     def _query(self, params: dict[str, str | int]) -> list[Record]:
         response = self.http.get(self.url, params=params)
@@ -181,17 +187,22 @@ class ArxivAPI:
                 {"id_list": ",".join(chunk), "start": 0, "max_results": len(chunk)}
             )
             for record in records:
-                if record.arxiv_id in chunk:
+                if record.arxiv_id and record.arxiv_id in chunk:
                     found[record.arxiv_id] = record
         return found
 
-    def lookup_doi(self, dois: list[str]) -> dict[str, Record]:
-        return {}  # arXiv's API cannot be searched by DOI
-
     def search(self, entry: Record, limit: int = 10) -> list[Record]:
-        return self.search_many([entry], retry=True)[0][:limit]
+        return self._search_many([entry], retry=True)[0][:limit]
 
-    def search_many(self, entries: list[Record], retry: bool = False) -> list[list[Record]]:
+    def search_many(
+        self, entries: list[Record], *, retry: bool = False
+    ) -> list[list[Record] | SourceError]:
+        try:
+            return list(self._search_many(entries, retry=retry))
+        except SourceError as exc:  # a shared request failed: for every entry it served
+            return [exc] * len(entries)
+
+    def _search_many(self, entries: list[Record], retry: bool) -> list[list[Record]]:
         """Candidates for each entry, several entries to a request (an OR of their clauses).
         Every entry gets every record of its request: the resolver's scoring sorts them out.
         On `retry` (entries a first pass left open) the groups are smaller and an entry's

@@ -414,39 +414,3 @@ def _reason(exc: Exception) -> str:
             f"{incomplete.group(1)} bytes of {int(incomplete.group(1)) + int(incomplete.group(2))}"
         )
     return text[:120]
-
-
-ARXIV_INTERVAL = 3.0  # arXiv's terms: one request every 3 s
-
-
-def polite_limiters(
-    arxiv_host: str,
-    crossref_host: str,
-    mailto: str | None,
-    clock: Clock = time.monotonic,
-    sleep: Sleep = time.sleep,
-    shared_dir: Path | None = None,
-    arxiv_interval: float = ARXIV_INTERVAL,
-) -> dict[str, RateLimiter]:
-    """The services' published limits (docs/decisions.md), keyed as the clients ask for them;
-    with `shared_dir`, kept across every bibx process that uses that directory."""
-    # Starts are spaced 10 % wider than the published rate: requests reach the server with some
-    # jitter, and "3 a second" must hold in every one-second window as the server sees it
-    # (benchmarks/bench_live.py checks arrival times; 5 % was not always enough).
-    if mailto:  # Crossref's polite pool, limits in force since 2025-12-01
-        crossref_search = RateLimiter(1.1 / 3, 3, clock, sleep)
-        crossref_single = RateLimiter(1.1 / 10, 10, clock, sleep)
-    else:
-        crossref_search = crossref_single = RateLimiter(1.1, 1, clock, sleep)
-    limiters = {
-        # arXiv's terms: one request every 3 s, one connection; counted from the end of the
-        # previous request too, so no two ever arrive closer than 3 s
-        arxiv_host: RateLimiter(arxiv_interval, 1, clock, sleep, from_finish=True),
-        f"{crossref_host}/search": crossref_search,
-        f"{crossref_host}/works": crossref_single,
-    }
-    if shared_dir is not None:
-        for key, limiter in limiters.items():
-            name = re.sub(r"[^A-Za-z0-9.-]+", "_", key)
-            limiter.shared = SharedClock.open(shared_dir / name)
-    return limiters

@@ -22,6 +22,7 @@ from bibx.errors import SourceError
 from bibx.ids import identify, issued_from_arxiv_id
 from bibx.model import Name, Record
 from bibx.paths import cache_dir
+from bibx.sources import Source
 from bibx.text import STOPWORDS, tex_to_text, words
 
 SCHEMA_VERSION = 2
@@ -31,9 +32,12 @@ SEARCH_TERMS = 4  # the rarest words of a title that a candidate must all contai
 def _open(path: Path) -> Iterator[str]:
     with path.open("rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
-    opener = gzip.open if gzipped else open
-    with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
-        yield from handle
+    if gzipped:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            yield from handle
+    else:
+        with path.open(encoding="utf-8") as handle:
+            yield from handle
 
 
 def _names(data: dict[str, Any]) -> list[Name]:
@@ -92,12 +96,11 @@ def to_record(data: dict[str, Any], source: str = "arxiv-snapshot") -> Record:
     return record.mark(f"{source}:{arxiv_id}")
 
 
-class Snapshot:
+class Snapshot(Source):
     """The snapshot at `path`, indexed on first use."""
 
     name = "arxiv-snapshot"
     local = True  # asked first; the services only for what it leaves open
-    publishes = False  # holds preprints, not their published versions
 
     def __init__(self, path: str | Path, cache: str | Path | None = None) -> None:
         self.path = Path(path)

@@ -132,8 +132,8 @@ def _item(
     for tag in _tags(record):
         _sub(node, "dc:subject", tag)  # a plain literal: a tag the user gave
     for category in record.categories:
-        tag = _sub(_sub(node, "dc:subject"), "z:AutomaticTag")
-        _sub(tag, "rdf:value", category)
+        automatic = _sub(_sub(node, "dc:subject"), "z:AutomaticTag")
+        _sub(automatic, "rdf:value", category)
     if record.title:
         _sub(node, "dc:title", render_math(record.title))
     if record.abstract:
