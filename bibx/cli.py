@@ -1,8 +1,9 @@
-"""The `bibx` command: a thin typer layer over read -> resolve -> write.
+"""The `bibx` command: options, and printing. The work is `bibx/run.py`'s.
 
-Exit codes: 0 every entry resolved; 3 some entries unresolved or ambiguous (all still written);
-1 an error (an input or an entry could not be read, a source could not be used, nothing written);
-2 a usage error (typer's own).
+Exit codes (docs/guide.md): 0 every entry resolved; 3 some entries unresolved or ambiguous (all
+still written); 1 an error (an input or an entry could not be read, or a service failed and left
+an entry unresolved; any service failure with --strict); 2 bad usage; 4 `enrich --dry-run` would
+change something; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -11,34 +12,37 @@ import functools
 import inspect
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from bibx import __version__
-from bibx.errors import BibxError, NotCached
-from bibx.model import Record
+from bibx.errors import BibxError
 from bibx.output import write_atomic
-from bibx.readers import ReadResult, decode, forms, read_path, read_text
+from bibx.readers import forms
 from bibx.report import render_report, render_table, report_row
-from bibx.resolver import Resolver, deduplicate
-from bibx.sources import SourceOptions, build
+from bibx.run import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNRESOLVED,
+    EXIT_USAGE,
+    Report,
+    Run,
+    convert_inputs,
+    count,
+    enrich_file,
+    resolve_inputs,
+    summary,
+    write_outputs,
+)
+from bibx.sources import SourceOptions
 from bibx.writers import WriteOptions, form_of_path, writers
 
-if TYPE_CHECKING:  # imported when a live source is built: requests-cache is slow to import
-    from bibx.sources.http import HttpSession
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNRESOLVED, EXIT_CHANGES, EXIT_INTERRUPTED = (
-    0,
-    1,
-    2,
-    3,
-    4,
-    130,
-)
+__all__ = ["EXIT_CHANGES", "EXIT_ERROR", "EXIT_OK", "EXIT_UNRESOLVED", "EXIT_USAGE", "app"]
 
 
 class UsageError(BibxError):
@@ -89,29 +93,19 @@ def main_options(
     """bibx: read a list of papers, resolve each against arXiv and Crossref, write it out."""
 
 
-def read_inputs(inputs: list[str], form: str | None) -> tuple[list[Record], list[str], list[str]]:
-    records: list[Record] = []
-    problems: list[str] = []
-    warnings: list[str] = []
-    for name in inputs:
-        try:
-            if name == "-":
-                result: ReadResult = read_text(
-                    decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", form
-                )
-            else:
-                result = read_path(name, form)
-        except BibxError as exc:
-            problems.append(str(exc))
-            continue
-        records.extend(result.records)
-        problems.extend(result.problems)
-        warnings.extend(result.warnings)
-    return records, problems, warnings
+PREFIXES = {"error": "error: ", "warning": "warning: ", "merged": "merged: ",
+            "duplicate": "duplicate: "}  # fmt: skip
 
 
-def _progress(message: str) -> None:
-    say(f"{message} ...")
+def printer(quiet: bool) -> Report:
+    """What the run reports, on stderr as it comes: errors always, the rest unless quiet."""
+
+    def report(level: str, message: str) -> None:
+        if quiet and level != "error":
+            return
+        say(f"{PREFIXES.get(level, '')}{message}{' ...' if level == 'progress' else ''}")
+
+    return report
 
 
 def plan_outputs(
@@ -149,36 +143,6 @@ def plan_outputs(
         if path.resolve() in given and not force:
             raise BibxError(f"{path}: refusing to overwrite an input file (use --force)")
     return chosen, paths
-
-
-def write_outputs(
-    records: list[Record],
-    chosen: list[str],
-    paths: dict[str, Path],
-    options: WriteOptions,
-    quiet: bool,
-) -> None:
-    """Render every chosen format, then write them; an empty run replaces nothing."""
-    if not records:
-        raise BibxError("no entry could be read from the input; nothing written")
-    table = writers()
-    for name in chosen:
-        result = table[name].write(records, options)
-        if not quiet:
-            for line in result.warnings:
-                say(f"warning: {line}")
-        if name in paths:
-            write_atomic(paths[name], result.text)
-            if not quiet:
-                say(f"wrote {paths[name]} ({count(len(records))})")
-        else:
-            sys.stdout.write(result.text)
-            sys.stdout.flush()
-
-
-def count(n: int, what: str = "entry") -> str:
-    plural = "entries" if what == "entry" else f"{what}s"
-    return f"{n} {what if n == 1 else plural}"
 
 
 InputsArg = Annotated[list[str], typer.Argument(help="Input files (or - for stdin).")]
@@ -221,75 +185,6 @@ PreferOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
 
 
-@dataclass
-class Run:
-    records: list[Record]
-    problems: list[str]  # input that could not be read
-    source_errors: list[str]  # services that failed
-    http: HttpSession | None
-    strict: bool = False
-
-    @property
-    def incomplete(self) -> bool:
-        return any(r.status not in ("resolved", "input") for r in self.records)
-
-    @property
-    def exit_code(self) -> int:
-        if self.problems or (self.source_errors and (self.strict or self.incomplete)):
-            return EXIT_ERROR
-        if self.incomplete:
-            return EXIT_UNRESOLVED
-        return EXIT_OK
-
-
-def source_failures(resolver: Resolver, records: list[Record], strict: bool) -> list[str]:
-    """The services that could not be used, said once each: an error when it left an entry
-    unresolved (or with --strict), else a warning (every entry was resolved; what failed was
-    an extra, such as the look-up of a published version)."""
-    failures = [
-        f"{name}: {exc}"
-        for name, exc in resolver.errors.items()
-        if not isinstance(exc, NotCached)  # offline and not cached: said per entry
-    ]
-    level = "error" if strict or any(r.status != "resolved" for r in records) else "warning"
-    for line in failures:
-        say(f"{level}: {line}")
-    return failures
-
-
-def report_reading(problems: list[str], warnings: list[str], quiet: bool) -> None:
-    for line in problems:
-        say(f"error: {line}")
-    if not quiet:
-        for line in warnings:
-            say(f"warning: {line}")
-
-
-def pipeline(
-    inputs: list[str], form: str | None, options: SourceOptions, prefer: Prefer, quiet: bool
-) -> Run:
-    """Read, resolve, merge duplicates; report problems on stderr as they are found."""
-    records, problems, warnings = read_inputs(inputs, form)
-    report_reading(problems, warnings, quiet)
-    if not records:
-        raise BibxError("no entry could be read from the input; nothing written")
-    sources, http = build(options)
-    if not quiet:
-        for source in sources:  # lines of a snapshot that could not be indexed
-            for line in source.problems:
-                say(f"warning: {line}")
-    if not sources:
-        raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
-    resolver = Resolver(sources, progress=None if quiet else _progress, prefer=prefer.value)
-    resolved = resolver.resolve(records)
-    source_errors = source_failures(resolver, resolved, options.strict)
-    final, merges = deduplicate(resolved)
-    if not quiet:
-        for line in merges:
-            say(f"merged: {line}")
-    return Run(final, problems, source_errors, http, options.strict)
-
-
 def guarded(action: Callable[[], Run], quiet: bool) -> None:
     """Run a command's work; turn every failure the user can cause into one line and an exit."""
     try:
@@ -308,7 +203,8 @@ def guarded(action: Callable[[], Run], quiet: bool) -> None:
         say("interrupted: nothing written; the answers received so far are cached")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     if not quiet:
-        summary(run.records)
+        for line in summary(run.records):
+            say(line)
     if run.http is not None and not quiet:
         for line in dict.fromkeys(run.http.warnings):
             say(f"warning: {line}")
@@ -404,8 +300,9 @@ def export(
 
     def work() -> Run:
         chosen, paths = plan_outputs(out, fmt, inputs, force)
-        run = pipeline(inputs, form, sources, prefer, quiet)
-        write_outputs(run.records, chosen, paths, options, quiet)
+        report = printer(quiet)
+        run = resolve_inputs(inputs, form, sources, prefer.value, report)
+        write_outputs(run.records, chosen, paths, options, report)
         return run
 
     guarded(work, quiet)
@@ -428,10 +325,10 @@ def convert(
 
     def work() -> Run:
         chosen, paths = plan_outputs(out, fmt, inputs, force)
-        records, problems, warnings = read_inputs(inputs, form)
-        report_reading(problems, warnings, quiet)
-        write_outputs(records, chosen, paths, options, quiet)
-        return Run(records, problems, [], None)
+        report = printer(quiet)
+        run = convert_inputs(inputs, form, report)
+        write_outputs(run.records, chosen, paths, options, report)
+        return run
 
     guarded(work, quiet)
 
@@ -462,7 +359,7 @@ def enrich(
 ) -> None:
     """Bring a .bib up to date in place: fill what is missing, upgrade preprints to their
     published versions, keep everything else byte for byte."""
-    from bibx.enrich import EnrichOptions, enrich_text
+    from bibx.enrich import EnrichOptions
 
     options = EnrichOptions(
         keep=frozenset(k.strip().lower() for k in keep.split(",") if k.strip()),
@@ -470,52 +367,17 @@ def enrich(
     )
 
     def work() -> Run:
-        try:
-            data = bib.read_bytes()
-        except FileNotFoundError:
-            raise BibxError(f"{bib}: no such file") from None
-        except IsADirectoryError:
-            raise BibxError(f"{bib}: is a directory, not a file") from None
-        text = decode(data, str(bib))
-        if not text.strip():
-            raise BibxError(f"{bib}: the file is empty")
-        built, http = build(sources)
-        if not built:
-            raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
-        resolver = Resolver(built, progress=None if quiet else _progress, prefer=prefer.value)
-        result = enrich_text(text, str(bib), resolver, options)
-        if not result.entries:
-            raise BibxError(f"{bib}: no BibTeX entry found; nothing changed")
-        report_reading(result.problems, result.warnings, quiet)
-        records = [e.record for e in result.entries]
-        source_errors = source_failures(resolver, records, sources.strict)
-        if not quiet:
-            for line in result.duplicates:
-                say(f"duplicate: {line}")
-            for entry in result.changed:
-                say(entry.describe())
-        changed = result.changed
-        if changed and not dry_run:
-            if backup:
-                write_atomic(bib.with_name(bib.name + ".bak"), data)
-            newline = "\r\n" if b"\r\n" in data else "\n"
-            body = result.text.replace("\n", newline).encode("utf-8")
-            write_atomic(bib, (b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b"") + body)
-        if not quiet:
-            verb = "would change" if dry_run else "changed"
-            say(
-                f"{count(len(records))}: {len(changed)} {verb}, "
-                f"{sum(r.status == 'resolved' for r in records) - len(changed)} already complete, "
-                f"{sum(r.status != 'resolved' for r in records)} not resolved (left as they were)"
-            )
-            for record in records:
-                if record.status != "resolved":
-                    say(f"  {record.status}: {record.label()}: {record.reason}")
-            if changed and not dry_run:
-                say(f"wrote {bib}" + (f" (the old file is {bib.name}.bak)" if backup else ""))
-        run = Run(records, result.problems, source_errors, http, sources.strict)
+        run = enrich_file(
+            bib,
+            sources,
+            options,
+            prefer=prefer.value,
+            dry_run=dry_run,
+            backup=backup,
+            report=printer(quiet),
+        )
         if dry_run:
-            raise typer.Exit(EXIT_CHANGES if changed else EXIT_OK)
+            raise typer.Exit(EXIT_CHANGES if run.changed else EXIT_OK)
         return run
 
     guarded(work, quiet=True)
@@ -540,7 +402,7 @@ def resolve(
         raise typer.Exit(EXIT_ERROR)
 
     def work() -> Run:
-        run = pipeline(inputs, form, sources, prefer, quiet)
+        run = resolve_inputs(inputs, form, sources, prefer.value, printer(quiet))
         rows = [report_row(r) for r in run.records]
         sys.stdout.write(render_table(rows))
         if report is not None:
@@ -550,22 +412,6 @@ def resolve(
         return run
 
     guarded(work, quiet)
-
-
-def summary(records: list[Record]) -> None:
-    if records and all(r.status == "input" for r in records):
-        say(f"{count(len(records))} converted")
-        return
-    counts = {
-        s: sum(r.status == s for r in records) for s in ("resolved", "ambiguous", "unresolved")
-    }
-    say(
-        f"{count(len(records))}: {counts['resolved']} resolved, {counts['ambiguous']} ambiguous, "
-        f"{counts['unresolved']} unresolved"
-    )
-    for record in records:
-        if record.status not in ("resolved", "input"):
-            say(f"  {record.status}: {record.label()}: {record.reason}")
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """Bring a user's own .bib up to date in place, changing only what bibx has better.
 
 Every entry is resolved with the resolver's trust rules (its DOI or arXiv id first, else its
-title, authors and year); a curated entry's own values win there (see `resolver.merge`). What
+title, authors and year); a curated entry's own values win there (see `match.merge`). What
 the resolved record has and the entry lacks or had incomplete is then written into the entry's
 own text: a new field after its last one, in the entry's layout (indentation, `=` alignment,
 delimiters, name case, trailing comma); a changed value in place; the type token when a preprint
@@ -16,9 +16,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from bibx.match import deduplicate
 from bibx.model import Record
 from bibx.readers.bibtex import Block, EntrySpans, FieldSpan, blocks, expand, names, scan_fields
-from bibx.resolver import Resolver, deduplicate
+from bibx.resolver import Resolver
 from bibx.text import match_key, page_range, tex_to_text
 from bibx.vocab.bibtex import BIBLATEX_ONLY, VENUE_NAMES
 from bibx.writers import WriteOptions

@@ -235,7 +235,7 @@ def test_a_paper_only_crossref_knows_resolves_by_title(
 
 def test_published_version_found_by_title_and_authors_when_arxiv_has_no_doi():
     """The same work in Crossref, linked without a DOI on the arXiv side: title and authors."""
-    from bibx.resolver import same_work, with_published
+    from bibx.match import same_work, with_published
     from bibx.sources.crossref import work_to_record
     from tests.fakes import FIXTURES
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from bibx.match import ACCEPT, deduplicate, score
 from bibx.model import Name, Record
-from bibx.resolver import ACCEPT, Resolver, deduplicate, score
+from bibx.resolver import Resolver
 
 
 def test_every_seed_paper_resolves_to_its_arxiv_id(resolved_page, seed):

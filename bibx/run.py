@@ -1,0 +1,264 @@
+"""The work of each command, callable without the CLI: read, resolve, deduplicate, write, enrich.
+
+Each function reports what it finds as it goes through `report(level, message)` (levels:
+"error", "warning", "merged", "duplicate", "progress", "change", "info"), so the CLI can print
+it at once and a library user or a test can collect it; each returns a `Run` with the records
+and what went wrong, from which the exit code follows.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, TextIO
+
+from bibx.errors import BibxError, NotCached
+from bibx.match import deduplicate
+from bibx.model import Record
+from bibx.output import write_atomic
+from bibx.readers import ReadResult, decode, read_path, read_text
+from bibx.resolver import Resolver
+from bibx.sources import Source, SourceOptions, build
+from bibx.writers import WriteOptions, writers
+
+if TYPE_CHECKING:  # imported when a live source is built: requests-cache is slow to import
+    from bibx.enrich import EnrichOptions, EnrichResult
+    from bibx.sources.http import HttpSession
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNRESOLVED, EXIT_CHANGES, EXIT_INTERRUPTED = (
+    0, 1, 2, 3, 4, 130,
+)  # fmt: skip
+
+Report = Callable[[str, str], None]
+
+
+def ignore(level: str, message: str) -> None:
+    """A `report` that keeps nothing."""
+
+
+@dataclass
+class Run:
+    records: list[Record]
+    problems: list[str] = field(default_factory=list)  # input that could not be read
+    source_errors: list[str] = field(default_factory=list)  # services that failed
+    http: HttpSession | None = None
+    strict: bool = False
+    changed: int = 0  # enrich: entries changed (or that would be, on a dry run)
+
+    @property
+    def incomplete(self) -> bool:
+        return any(r.status not in ("resolved", "input") for r in self.records)
+
+    @property
+    def exit_code(self) -> int:
+        """0 complete; 3 some entries unresolved or ambiguous; 1 input that could not be read,
+        or a service that failed and left an entry unresolved (any failure, if strict)."""
+        if self.problems or (self.source_errors and (self.strict or self.incomplete)):
+            return EXIT_ERROR
+        if self.incomplete:
+            return EXIT_UNRESOLVED
+        return EXIT_OK
+
+
+def read_inputs(
+    inputs: list[str], form: str | None, report: Report = ignore, stdin: BinaryIO | None = None
+) -> tuple[list[Record], list[str]]:
+    """Every entry of every input (`-`: standard input), and the problems found, reported as
+    they are found; one bad input or entry never stops the others."""
+    records: list[Record] = []
+    problems: list[str] = []
+    for name in inputs:
+        try:
+            if name == "-":
+                data = (stdin or sys.stdin.buffer).read()
+                result: ReadResult = read_text(decode(data, "<stdin>"), "<stdin>", form)
+            else:
+                result = read_path(name, form)
+        except BibxError as exc:
+            result = ReadResult(problems=[str(exc)])
+        for line in result.problems:
+            report("error", line)
+        for line in result.warnings:
+            report("warning", line)
+        records.extend(result.records)
+        problems.extend(result.problems)
+    return records, problems
+
+
+def _sources(options: SourceOptions, report: Report) -> tuple[list[Source], HttpSession | None]:
+    sources, http = build(options)
+    for source in sources:  # lines of a snapshot that could not be indexed
+        for line in source.problems:
+            report("warning", line)
+    if not sources:
+        raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
+    return sources, http
+
+
+def source_failures(
+    resolver: Resolver, records: list[Record], strict: bool, report: Report
+) -> list[str]:
+    """The services that could not be used, said once each: an error when one left an entry
+    unresolved (or when strict), else a warning (every entry was resolved; what failed was an
+    extra, such as the look-up of a published version)."""
+    failures = [
+        f"{name}: {exc}"
+        for name, exc in resolver.errors.items()
+        if not isinstance(exc, NotCached)  # offline and not cached: said per entry
+    ]
+    level = "error" if strict or any(r.status != "resolved" for r in records) else "warning"
+    for line in failures:
+        report(level, line)
+    return failures
+
+
+def resolve_inputs(
+    inputs: list[str],
+    form: str | None,
+    options: SourceOptions,
+    prefer: str = "published",
+    report: Report = ignore,
+    stdin: BinaryIO | None = None,
+) -> Run:
+    """Read, resolve, merge duplicates (`bibx export` and `bibx resolve`)."""
+    records, problems = read_inputs(inputs, form, report, stdin)
+    if not records:
+        raise BibxError("no entry could be read from the input; nothing written")
+    sources, http = _sources(options, report)
+    resolver = Resolver(sources, progress=lambda m: report("progress", m), prefer=prefer)
+    resolved = resolver.resolve(records)
+    source_errors = source_failures(resolver, resolved, options.strict, report)
+    final, merges = deduplicate(resolved)
+    for line in merges:
+        report("merged", line)
+    return Run(final, problems, source_errors, http, options.strict)
+
+
+def convert_inputs(
+    inputs: list[str], form: str | None, report: Report = ignore, stdin: BinaryIO | None = None
+) -> Run:
+    """Read only (`bibx convert`): every entry as its input gave it."""
+    records, problems = read_inputs(inputs, form, report, stdin)
+    return Run(records, problems)
+
+
+def write_outputs(
+    records: list[Record],
+    chosen: list[str],
+    paths: dict[str, Path],
+    options: WriteOptions,
+    report: Report = ignore,
+    stdout: TextIO | None = None,
+) -> None:
+    """Render every chosen format and write it (atomically) to its path, or to `stdout`; an
+    empty run replaces nothing."""
+    if not records:
+        raise BibxError("no entry could be read from the input; nothing written")
+    table = writers()
+    for name in chosen:
+        result = table[name].write(records, options)
+        for line in result.warnings:
+            report("warning", line)
+        if name in paths:
+            write_atomic(paths[name], result.text)
+            report("info", f"wrote {paths[name]} ({count(len(records))})")
+        else:
+            out = stdout or sys.stdout
+            out.write(result.text)
+            out.flush()
+
+
+def enrich_file(
+    bib: Path,
+    sources: SourceOptions,
+    options: EnrichOptions,
+    *,
+    prefer: str = "published",
+    dry_run: bool = False,
+    backup: bool = True,
+    report: Report = ignore,
+) -> Run:
+    """`bibx enrich`: bring `bib` up to date in place (atomically, with a backup), keeping its
+    byte-order mark and line ends; on `dry_run` only report what would change."""
+    from bibx.enrich import enrich_text
+
+    try:
+        data = bib.read_bytes()
+    except FileNotFoundError:
+        raise BibxError(f"{bib}: no such file") from None
+    except IsADirectoryError:
+        raise BibxError(f"{bib}: is a directory, not a file") from None
+    text = decode(data, str(bib))
+    if not text.strip():
+        raise BibxError(f"{bib}: the file is empty")
+    built, http = _sources(sources, report)
+    resolver = Resolver(built, progress=lambda m: report("progress", m), prefer=prefer)
+    result = enrich_text(text, str(bib), resolver, options)
+    if not result.entries:
+        raise BibxError(f"{bib}: no BibTeX entry found; nothing changed")
+    for line in result.problems:
+        report("error", line)
+    for line in result.warnings:
+        report("warning", line)
+    records = [e.record for e in result.entries]
+    source_errors = source_failures(resolver, records, sources.strict, report)
+    for line in result.duplicates:
+        report("duplicate", line)
+    for entry in result.changed:
+        report("change", entry.describe())
+    if result.changed and not dry_run:
+        if backup:
+            write_atomic(bib.with_name(bib.name + ".bak"), data)
+        write_atomic(bib, _like(data, result))
+    report("info", _enrich_summary(bib, records, len(result.changed), dry_run, backup))
+    for record in records:
+        if record.status != "resolved":
+            report("info", f"  {record.status}: {record.label()}: {record.reason}")
+    return Run(records, result.problems, source_errors, http, sources.strict, len(result.changed))
+
+
+def _like(original: bytes, result: EnrichResult) -> bytes:
+    """The enriched text as the original file was: its line ends, its byte-order mark."""
+    newline = "\r\n" if b"\r\n" in original else "\n"
+    body = result.text.replace("\n", newline).encode("utf-8")
+    return (b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b"") + body
+
+
+def _enrich_summary(
+    bib: Path, records: list[Record], changed: int, dry_run: bool, backup: bool
+) -> str:
+    resolved = sum(r.status == "resolved" for r in records)
+    verb = "would change" if dry_run else "changed"
+    line = (
+        f"{count(len(records))}: {changed} {verb}, {resolved - changed} already complete, "
+        f"{len(records) - resolved} not resolved (left as they were)"
+    )
+    if changed and not dry_run:
+        line += f"\nwrote {bib}" + (f" (the old file is {bib.name}.bak)" if backup else "")
+    return line
+
+
+def summary(records: list[Record]) -> list[str]:
+    """The closing lines: counts, then each entry bibx could not settle, with why."""
+    if records and all(r.status == "input" for r in records):
+        return [f"{count(len(records))} converted"]
+    counts = {
+        s: sum(r.status == s for r in records) for s in ("resolved", "ambiguous", "unresolved")
+    }
+    lines = [
+        f"{count(len(records))}: {counts['resolved']} resolved, {counts['ambiguous']} ambiguous, "
+        f"{counts['unresolved']} unresolved"
+    ]
+    lines += [
+        f"  {r.status}: {r.label()}: {r.reason}"
+        for r in records
+        if r.status not in ("resolved", "input")
+    ]
+    return lines
+
+
+def count(n: int, what: str = "entry") -> str:
+    plural = "entries" if what == "entry" else f"{what}s"
+    return f"{n} {what if n == 1 else plural}"
