@@ -346,10 +346,10 @@ def _removal(entry_text: str, spans: EntrySpans, span: FieldSpan) -> tuple[int, 
 
 
 def enrich_text(
-    text: str, source: str, resolver: Resolver, options: EnrichOptions | None = None
+    text: str, input_name: str, resolver: Resolver, options: EnrichOptions | None = None
 ) -> EnrichResult:
     options = options or EnrichOptions()
-    found, read = blocks(text, source)
+    found, read = blocks(text, input_name)
     readable = [b for b in found if b.record is not None]
     resolved = resolver.resolve([b.record for b in readable if b.record is not None])
     _, duplicates = deduplicate(resolved)

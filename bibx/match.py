@@ -192,7 +192,7 @@ def merge(entry: Record, found: Record, confidence: float, reason: str) -> Recor
     merged = found.copy(
         key=entry.key,
         origin=entry.origin,
-        given=entry.given or entry.named_by(),
+        asked_as=entry.asked_as or entry.named_by(),
         status="resolved",
         confidence=confidence,
         reason=reason,
@@ -230,7 +230,7 @@ def merge(entry: Record, found: Record, confidence: float, reason: str) -> Recor
 
 def unresolved(entry: Record, reason: str, status: Status = "unresolved") -> Record:
     return entry.copy(
-        status=status, confidence=None, reason=reason, given=entry.given or entry.named_by()
+        status=status, confidence=None, reason=reason, asked_as=entry.asked_as or entry.named_by()
     )
 
 

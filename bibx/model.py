@@ -83,11 +83,11 @@ class Record:
     # bookkeeping
     key: str | None = None  # citation key given by the input, kept by the BibTeX writer
     origin: str | None = None  # "file:line" of the input entry this record came from
-    given: str | None = None  # what the input named it by (title, arXiv id or DOI), for reports
+    asked_as: str | None = None  # how the input named it (title, arXiv id or DOI), for reports
     status: Status = "input"
     confidence: float | None = None
     reason: str | None = None  # why unresolved / ambiguous, or which signals decided
-    provenance: dict[str, str] = field(default_factory=dict)  # field name -> source
+    provenance: dict[str, str] = field(default_factory=dict)  # field name -> who gave it
 
     def copy(self, **changes: Any) -> Record:
         return replace(self, **changes)
@@ -133,11 +133,12 @@ class Record:
         """Is field `name` still the value the input gave (not replaced by a source's)?"""
         return self.provenance.get(name) == "input"
 
-    def mark(self, source: str) -> Record:
-        """Record `source` as the origin of every filled data field not yet attributed."""
+    def mark(self, by: str) -> Record:
+        """Record `by` ("input", "crossref:<doi>", ...) as the provenance of every filled data
+        field not yet attributed."""
         for name in DATA_FIELDS:
             if getattr(self, name) not in (None, [], "") and name not in self.provenance:
-                self.provenance[name] = source
+                self.provenance[name] = by
         return self
 
 
@@ -146,7 +147,7 @@ DATA_FIELDS = [
     for f in fields(Record)
     if f.name
     not in (
-        "key", "origin", "given", "status", "confidence", "reason", "provenance",
+        "key", "origin", "asked_as", "status", "confidence", "reason", "provenance",
         "extra", "markup", "input_form", "input_type", "curated",
     )
 ]  # fmt: skip

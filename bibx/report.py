@@ -15,7 +15,7 @@ def report_row(record: Record) -> dict[str, str]:
     resolved = record.status == "resolved"
     return {
         "input": record.origin or "",
-        "given": record.given or record.named_by(),
+        "given": record.asked_as or record.named_by(),
         "outcome": record.status,
         "confidence": f"{record.confidence:.2f}" if record.confidence is not None else "",
         "arxiv_id": (record.arxiv_id or "") if resolved else "",

@@ -1,7 +1,7 @@
 """Readers: one module per input form, each with the same small interface.
 
 A reader module has `NAME`, `sniff(text) -> bool` (is this text in my form?) and
-`read(text, source) -> ReadResult`. `read_path` decodes a file, picks the reader (or takes the
+`read(text, input_name) -> ReadResult`. `read_path` decodes a file, picks the reader (or takes the
 user's `--from`) and returns records plus the problems found, one line each, never raising for one
 bad entry.
 """
@@ -37,22 +37,22 @@ def forms() -> list[str]:
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 
 
-def decode(data: bytes, source: str) -> str:
+def decode(data: bytes, input_name: str) -> str:
     """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; binary is refused."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise InputError(f"not valid UTF-16 text ({exc.reason})", path=source) from None
+            raise InputError(f"not valid UTF-16 text ({exc.reason})", path=input_name) from None
     else:
         if b"\x00" in data[:8192]:
-            raise InputError("looks like a binary file, not text", path=source)
+            raise InputError("looks like a binary file, not text", path=input_name)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise InputError(
-                "not UTF-8 text (save the file as UTF-8)", path=source, line=line
+                "not UTF-8 text (save the file as UTF-8)", path=input_name, line=line
             ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -67,12 +67,12 @@ def detect(text: str) -> str:
 SUFFIX_FORMS = {".bib": "bibtex", ".bibtex": "bibtex", ".json": "csl-json", ".rdf": "zotero-rdf"}
 
 
-def read_text(text: str, source: str, form: str | None = None) -> ReadResult:
+def read_text(text: str, input_name: str, form: str | None = None) -> ReadResult:
     readers = _readers()
     if form is not None and form not in readers:
         raise InputError(f"unknown input form {form!r} (known: {', '.join(readers)})")
     if not text.strip():
-        raise InputError("the file is empty", path=source)
+        raise InputError("the file is empty", path=input_name)
     chosen = form or detect(text)
     if form is None and chosen == "lines":
         from bibx.readers.lines import implausible
@@ -82,23 +82,24 @@ def read_text(text: str, source: str, form: str | None = None) -> ReadResult:
             raise InputError(
                 f"does not look like a list of papers: {why}; nothing was asked of any source "
                 "(--from lines reads it anyway)",
-                path=source,
+                path=input_name,
             )
-    return readers[chosen].read(text, source)
+    return readers[chosen].read(text, input_name)
 
 
 def read_path(path: str | Path, form: str | None = None) -> ReadResult:
     """Read one input file (or `-` for standard input is handled by the CLI)."""
     path = Path(path)
-    source = str(path)
+    input_name = str(path)
     try:
         if path.stat().st_size > MAX_INPUT_BYTES:
-            raise InputError(f"larger than {MAX_INPUT_BYTES // 2**20} MiB", path=source)
+            raise InputError(f"larger than {MAX_INPUT_BYTES // 2**20} MiB", path=input_name)
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError("no such file", path=source) from None
+        raise InputError("no such file", path=input_name) from None
     except IsADirectoryError:
-        raise InputError("is a directory, not a file", path=source) from None
+        raise InputError("is a directory, not a file", path=input_name) from None
     except PermissionError:
-        raise InputError("permission denied", path=source) from None
-    return read_text(decode(data, source), source, form or SUFFIX_FORMS.get(path.suffix.lower()))
+        raise InputError("permission denied", path=input_name) from None
+    form = form or SUFFIX_FORMS.get(path.suffix.lower())
+    return read_text(decode(data, input_name), input_name, form)

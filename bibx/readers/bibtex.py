@@ -319,7 +319,7 @@ class Block:
     record: Record | None  # None: the entry could not be read
 
 
-def blocks(text: str, source: str) -> tuple[list[Block], ReadResult]:
+def blocks(text: str, input_name: str) -> tuple[list[Block], ReadResult]:
     """Every entry of the file with its place in `text`, and what could not be read."""
     result = ReadResult()
     library = bibtexparser.parse_string(text, parse_stack=[])
@@ -335,16 +335,16 @@ def blocks(text: str, source: str) -> tuple[list[Block], ReadResult]:
             strings[block.key.lower()] = expand(str(block.value), strings)
         elif isinstance(block, DuplicateBlockKeyBlock):
             result.problems.append(
-                f"{source}:{line}: duplicate key {block.key!r}; the second entry was skipped"
+                f"{input_name}:{line}: duplicate key {block.key!r}; the second entry was skipped"
             )
         elif isinstance(block, ParsingFailedBlock):
             first = raw.strip().split("\n")[0][:60]
             result.problems.append(
-                f"{source}:{line}: could not parse this entry (unbalanced braces or quotes?): "
+                f"{input_name}:{line}: could not parse this entry (unbalanced braces or quotes?): "
                 f"{first}"
             )
         elif isinstance(block, Entry):
-            origin = f"{source}:{line}"
+            origin = f"{input_name}:{line}"
             latex = fields_of(raw, strings)
             record = None
             try:
@@ -359,5 +359,5 @@ def blocks(text: str, source: str) -> tuple[list[Block], ReadResult]:
     return found, result
 
 
-def read(text: str, source: str) -> ReadResult:
-    return blocks(text, source)[1]
+def read(text: str, input_name: str) -> ReadResult:
+    return blocks(text, input_name)[1]

@@ -97,17 +97,17 @@ def item_to_record(item: dict[str, Any], origin: str) -> Record:
     return record.mark("input")
 
 
-def read(text: str, source: str) -> ReadResult:
+def read(text: str, input_name: str) -> ReadResult:
     result = ReadResult()
     try:
         data = json.loads(text)
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
-        result.problems.append(f"{source}:{line or 1}: not valid JSON: {exc}")
+        result.problems.append(f"{input_name}:{line or 1}: not valid JSON: {exc}")
         return result
     items = data if isinstance(data, list) else [data]
     for index, item in enumerate(items, start=1):
-        origin = f"{source}#{index}"
+        origin = f"{input_name}#{index}"
         if not isinstance(item, dict):
             result.problems.append(f"{origin}: item is not a JSON object; skipped")
             continue

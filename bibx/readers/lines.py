@@ -57,7 +57,7 @@ def parse_line(line: str, origin: str) -> Record:
     return Record(title=squash(item), origin=origin, input_form=NAME)
 
 
-def read(text: str, source: str) -> ReadResult:
+def read(text: str, input_name: str) -> ReadResult:
     result = ReadResult()
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
@@ -65,9 +65,9 @@ def read(text: str, source: str) -> ReadResult:
             continue
         if len(stripped) > MAX_LINE_CHARS:
             result.problems.append(
-                f"{source}:{number}: line of {len(stripped)} characters is too long "
+                f"{input_name}:{number}: line of {len(stripped)} characters is too long "
                 f"for a title or identifier; skipped"
             )
             continue
-        result.records.append(parse_line(stripped, f"{source}:{number}").mark("input"))
+        result.records.append(parse_line(stripped, f"{input_name}:{number}").mark("input"))
     return result

@@ -59,7 +59,7 @@ def sniff(text: str) -> bool:
     return pairs >= 1 and pairs * 2 >= abstracts
 
 
-def read(text: str, source: str) -> ReadResult:
+def read(text: str, input_name: str) -> ReadResult:
     result = ReadResult()
     paras = paragraphs(text)
     seen_paper = False
@@ -70,7 +70,7 @@ def read(text: str, source: str) -> ReadResult:
         if _is_title(para) and following is not None and _is_abstract(following):
             result.records.append(
                 Record(
-                    title=squash(para), abstract=squash(following), origin=f"{source}:{line}"
+                    title=squash(para), abstract=squash(following), origin=f"{input_name}:{line}"
                 ).mark("input")
             )
             seen_paper = True
@@ -78,12 +78,14 @@ def read(text: str, source: str) -> ReadResult:
             continue
         if seen_paper and _is_title(para):
             result.records.append(
-                Record(title=squash(para), origin=f"{source}:{line}").mark("input")
+                Record(title=squash(para), origin=f"{input_name}:{line}").mark("input")
             )
-            result.warnings.append(f"{source}:{line}: title with no abstract after it: {para!r}")
+            result.warnings.append(
+                f"{input_name}:{line}: title with no abstract after it: {para!r}"
+            )
         elif seen_paper:
             result.warnings.append(
-                f"{source}:{line}: skipped a paragraph that is neither a title nor follows one"
+                f"{input_name}:{line}: skipped a paragraph that is neither a title nor follows one"
             )
         i += 1
     return result

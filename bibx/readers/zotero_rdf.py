@@ -188,19 +188,19 @@ def item_to_record(
     return record.mark("input")
 
 
-def read(text: str, source: str) -> ReadResult:
+def read(text: str, input_name: str) -> ReadResult:
     result = ReadResult()
     try:
         root = parse_xml(text.encode("utf-8"), "Zotero RDF")
     except BibxError as exc:
-        result.problems.append(f"{source}: {exc}")
+        result.problems.append(f"{input_name}: {exc}")
         return result
     containers = {str(node.get(ABOUT)): node for node in root if node.get(ABOUT)}
     for index, node in enumerate(root, start=1):
         ztype = _text(node, "z:itemType")
         if ztype is None or ztype in SKIPPED:
             continue
-        origin = f"{source}:{node.sourceline or index}"
+        origin = f"{input_name}:{node.sourceline or index}"
         try:
             result.records.append(item_to_record(node, containers, origin))
         except Exception as exc:  # one odd item must never sink the file
