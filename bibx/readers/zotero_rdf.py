@@ -19,24 +19,13 @@ from bibx.ids import identify, identify_all
 from bibx.model import Name, Record
 from bibx.readers import ReadResult
 from bibx.text import page_range, squash
+from bibx.vocab.zotero import ITEM_TO_CSL, NS, SKIPPED_ITEMS
 from bibx.xmlsafe import parse_xml
-from bibx.zotero_ns import NS
 
 NAME = "zotero-rdf"
 
 ABOUT = f"{{{NS['rdf']}}}about"
 RESOURCE = f"{{{NS['rdf']}}}resource"
-
-TYPES = {
-    "journalArticle": "article-journal",
-    "conferencePaper": "paper-conference",
-    "preprint": "article",
-    "bookSection": "chapter",
-    "book": "book",
-    "report": "report",
-    "thesis": "thesis",
-}
-SKIPPED = {"attachment", "note"}
 
 
 def sniff(text: str) -> bool:
@@ -149,7 +138,7 @@ def item_to_record(
         title = re.sub(r"<sup>(.*?)</sup>", r"$^{\1}$", title)
         title = re.sub(r"<sub>(.*?)</sub>", r"$_{\1}$", title)
     record = Record(
-        type=TYPES.get(ztype, "article"),
+        type=ITEM_TO_CSL.get(ztype, "article"),
         title=title,
         authors=_names(item),
         issued=_date(_text(item, "dc:date")),
@@ -198,7 +187,7 @@ def read(text: str, input_name: str) -> ReadResult:
     containers = {str(node.get(ABOUT)): node for node in root if node.get(ABOUT)}
     for index, node in enumerate(root, start=1):
         ztype = _text(node, "z:itemType")
-        if ztype is None or ztype in SKIPPED:
+        if ztype is None or ztype in SKIPPED_ITEMS:
             continue
         origin = f"{input_name}:{node.sourceline or index}"
         try:

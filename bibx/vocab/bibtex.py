@@ -25,6 +25,19 @@ TYPE_TO_CSL = {
     "electronic": "article",
 }
 
+# CSL type -> BibTeX entry type (writing): the three with a container only when they have one
+# (else @misc); BibLaTeX names two of them differently. A preprint is @misc (@online in biblatex).
+CSL_TO_TYPE = {
+    "article-journal": "article",
+    "paper-conference": "inproceedings",
+    "chapter": "incollection",
+    "book": "book",
+    "report": "techreport",
+    "thesis": "phdthesis",
+}
+NEEDS_CONTAINER = frozenset({"article", "inproceedings", "incollection"})
+BIBLATEX_TYPE = {"techreport": "report", "phdthesis": "thesis"}
+
 # Entry types that name a published work (with its venue); the rest are preprints or misc.
 PUBLISHED_TYPES = frozenset(
     {"article", "inproceedings", "conference", "book", "inbook", "incollection", "techreport",

@@ -15,7 +15,14 @@ from collections.abc import Callable
 
 from bibx.keys import assign_keys
 from bibx.model import Name, Record
-from bibx.vocab.bibtex import MONTH_NAMES, PREPRINT_VENUE_FIELDS, TYPE_TO_CSL
+from bibx.vocab.bibtex import (
+    BIBLATEX_TYPE,
+    CSL_TO_TYPE,
+    MONTH_NAMES,
+    NEEDS_CONTAINER,
+    PREPRINT_VENUE_FIELDS,
+    TYPE_TO_CSL,
+)
 from bibx.writers import WriteOptions, WriteResult, doubtful
 from bibx.writers._latex import to_latex, unencodable
 
@@ -51,18 +58,9 @@ def verbatim(value: str) -> str:
 def entry_type(record: Record, dialect: str) -> str:
     if record.input_form == NAME and record.input_type in TYPE_TO_CSL and record.from_input("type"):
         return record.input_type  # the user's own type, while bibx has not changed the paper's
-    if record.type == "article-journal" and record.container_title:
-        return "article"
-    if record.type == "paper-conference" and record.container_title:
-        return "inproceedings"
-    if record.type == "book":
-        return "book"
-    if record.type == "chapter" and record.container_title:
-        return "incollection"
-    if record.type == "report":
-        return "techreport" if dialect == "bibtex" else "report"
-    if record.type == "thesis":
-        return "phdthesis" if dialect == "bibtex" else "thesis"
+    etype = CSL_TO_TYPE.get(record.type)
+    if etype and (record.container_title or etype not in NEEDS_CONTAINER):
+        return BIBLATEX_TYPE.get(etype, etype) if dialect == "biblatex" else etype
     return "online" if dialect == "biblatex" and record.arxiv_id else "misc"
 
 

@@ -16,8 +16,8 @@ from lxml import etree
 from bibx.keys import assign_keys
 from bibx.model import Record
 from bibx.text import render_math
+from bibx.vocab.zotero import CSL_TO_ITEM, NS
 from bibx.writers import WriteOptions, WriteResult, doubtful
-from bibx.zotero_ns import NS
 
 NAME = "zotero-rdf"
 EXTENSION = ".rdf"
@@ -45,9 +45,7 @@ def item_type(record: Record) -> str:
         return "conferencePaper"
     if record.arxiv_id or (record.type == "article" and record.status == "resolved"):
         return "preprint"
-    return {"book": "book", "chapter": "bookSection", "report": "report", "thesis": "thesis"}.get(
-        record.type, "document"
-    )
+    return CSL_TO_ITEM.get(record.type, "document")
 
 
 def _date(issued: tuple[int, ...] | None) -> str | None:
