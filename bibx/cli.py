@@ -50,7 +50,7 @@ class UsageError(BibxError):
 
 
 app = typer.Typer(
-    add_completion=False,
+    rich_markup_mode=None,  # plain help, readable at 80 columns and in a pipe
     no_args_is_help=True,
     help="Turn a list of papers into BibTeX, CSL-JSON and Zotero RDF.",
     pretty_exceptions_enable=False,
@@ -145,39 +145,55 @@ def plan_outputs(
     return chosen, paths
 
 
-InputsArg = Annotated[list[str], typer.Argument(help="Input files (or - for stdin).")]
+InputsArg = Annotated[
+    list[str], typer.Argument(metavar="INPUT", help="Input files (or - for stdin).")
+]
 FromOpt = Annotated[
     str | None,
-    typer.Option("--from", help=f"Input form, instead of detecting it: {', '.join(forms())}."),
+    typer.Option(
+        "--from", metavar="FORM", help=f"Input form, instead of detecting it: {', '.join(forms())}."
+    ),
 ]
 SnapshotOpt = Annotated[
-    Path | None, typer.Option(help="arXiv metadata snapshot (JSON lines, .gz or not).")
+    Path | None,
+    typer.Option(metavar="FILE", help="arXiv metadata snapshot (JSON lines, .gz or not)."),
 ]
 OfflineOpt = Annotated[
-    bool, typer.Option(help="Never touch the network: snapshot and HTTP cache only.")
+    bool, typer.Option("--offline", help="Never touch the network: snapshot and HTTP cache only.")
 ]
 LiveOpt = Annotated[
     bool, typer.Option(help="Ask the live arXiv and Crossref APIs (--no-live: never).")
 ]
 MailtoOpt = Annotated[
-    str | None, typer.Option(envvar="BIBX_MAILTO", help="Your e-mail, for Crossref's polite pool.")
+    str | None,
+    typer.Option(
+        envvar="BIBX_MAILTO", metavar="EMAIL", help="Your e-mail, for Crossref's polite pool."
+    ),
 ]
 CacheOpt = Annotated[
-    Path | None, typer.Option(envvar="BIBX_CACHE", help="Cache directory (default: XDG cache).")
+    Path | None,
+    typer.Option(envvar="BIBX_CACHE", metavar="DIR", help="Cache directory [default: XDG cache]."),
 ]
 UseCacheOpt = Annotated[
     bool, typer.Option("--cache-responses/--no-cache", help="Cache HTTP answers.")
 ]
 ArxivOpt = Annotated[
-    str | None, typer.Option(help="arXiv API endpoint [default: $BIBX_ARXIV_API, else arXiv's].")
+    str | None,
+    typer.Option(
+        metavar="URL", help="arXiv API endpoint [default: $BIBX_ARXIV_API, else arXiv's]."
+    ),
 ]
 CrossrefOpt = Annotated[
     str | None,
-    typer.Option(help="Crossref API endpoint [default: $BIBX_CROSSREF_API, else Crossref's]."),
+    typer.Option(
+        metavar="URL", help="Crossref API endpoint [default: $BIBX_CROSSREF_API, else Crossref's]."
+    ),
 ]
 StrictOpt = Annotated[
     bool,
-    typer.Option(help="Exit 1 when a service could not be used, even if every entry resolved."),
+    typer.Option(
+        "--strict", help="Exit 1 when a service could not be used, even if every entry resolved."
+    ),
 ]
 PreferOpt = Annotated[
     Prefer, typer.Option(help="Write the published version, or keep the preprint.")
@@ -262,6 +278,7 @@ OutOpt = Annotated[
     typer.Option(
         "--out",
         "-o",
+        metavar="FILE|DIR/|-",
         help="Output file (.bib/.json/.rdf), directory (ending in /), or - "
         "[default: build/ for all formats, else standard output].",
         show_default=False,
@@ -270,12 +287,18 @@ OutOpt = Annotated[
 DialectOpt = Annotated[
     Dialect, typer.Option("--bib-dialect", help="BibTeX for bibtex/natbib or biber.")
 ]
-ForceOpt = Annotated[bool, typer.Option(help="Allow overwriting an input file.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Allow overwriting an input file.")]
 AnnotateOpt = Annotated[
-    bool, typer.Option(help="bibx's status and confidence on every entry, not only doubtful ones.")
+    bool,
+    typer.Option(
+        "--annotate", help="bibx's status and confidence on every entry, not only doubtful ones."
+    ),
 ]
 AbstractsOpt = Annotated[
-    bool, typer.Option(help="Write abstracts into the .bib (always kept in CSL-JSON and Zotero).")
+    bool,
+    typer.Option(
+        "--abstracts", help="Write abstracts into the .bib (always kept in CSL-JSON and Zotero)."
+    ),
 ]
 
 
@@ -336,12 +359,19 @@ def convert(
 @app.command()
 @with_sources
 def enrich(
-    bib: Annotated[Path, typer.Argument(help="The .bib file to bring up to date, in place.")],
+    bib: Annotated[
+        Path,
+        typer.Argument(metavar="FILE.bib", help="The .bib file to bring up to date, in place."),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Only show what would change (exit 4 if any).")
     ] = False,
     keep: Annotated[
-        str, typer.Option(help="Fields never to touch, comma-separated (e.g. title,author,type).")
+        str,
+        typer.Option(
+            metavar="FIELDS",
+            help="Fields never to touch, comma-separated (e.g. title,author,type).",
+        ),
     ] = "",
     backup: Annotated[bool, typer.Option(help="Keep the old file as FILE.bak.")] = True,
     prefer: PreferOpt = Prefer.published,
@@ -388,7 +418,8 @@ def enrich(
 def resolve(
     inputs: InputsArg,
     report: Annotated[
-        Path | None, typer.Option(help="Also write the table to FILE (.csv or .json).")
+        Path | None,
+        typer.Option(metavar="FILE", help="Also write the table to FILE (.csv or .json)."),
     ] = None,
     form: FromOpt = None,
     prefer: PreferOpt = Prefer.published,

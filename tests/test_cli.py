@@ -219,3 +219,33 @@ def test_interrupt_is_one_line_and_exit_130(capsys):
     assert capsys.readouterr().err == (
         "interrupted: nothing written; the answers received so far are cached\n"
     )
+
+
+def test_help_is_plain_and_fits_80_columns():
+    env = {**os.environ, "COLUMNS": "80"}
+    for args in (["--help"], ["export", "--help"], ["enrich", "--help"], ["convert", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "bibx.cli", *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0
+        lines = done.stdout.splitlines()
+        assert max(len(line) for line in lines) <= 80, args
+        assert "<bool>" not in done.stdout and "╭" not in done.stdout  # no noise, no boxes
+    assert (
+        "--no-force"
+        not in subprocess.run(
+            [sys.executable, "-m", "bibx.cli", "export", "--help"], capture_output=True, text=True
+        ).stdout
+    )
+
+
+def test_shell_completion_completes_commands_and_choices():
+    def complete(words: str, cword: int) -> list[str]:
+        env = {**os.environ, "_BIBX_COMPLETE": "complete_bash", "COMP_WORDS": words,
+               "COMP_CWORD": str(cword)}  # fmt: skip
+        script = Path(sys.executable).parent / "bibx"  # the installed console script
+        done = subprocess.run([str(script)], env=env, capture_output=True, text=True)
+        return done.stdout.split()
+
+    assert complete("bibx en", 1) == ["enrich"]
+    assert complete("bibx export --bib-dialect ", 3) == ["bibtex", "biblatex"]
