@@ -32,6 +32,7 @@ from bibx.run import (
     EXIT_USAGE,
     Report,
     Run,
+    cite_documents,
     convert_inputs,
     count,
     enrich_file,
@@ -156,10 +157,19 @@ FromOpt = Annotated[
 ]
 SnapshotOpt = Annotated[
     Path | None,
-    typer.Option(metavar="FILE", help="arXiv metadata snapshot (JSON lines, .gz or not)."),
+    typer.Option(
+        envvar="BIBX_SNAPSHOT",
+        metavar="FILE",
+        help="arXiv metadata snapshot (JSON lines, .gz or not).",
+    ),
 ]
 OfflineOpt = Annotated[
-    bool, typer.Option("--offline", help="Never touch the network: snapshot and HTTP cache only.")
+    bool,
+    typer.Option(
+        "--offline",
+        envvar="BIBX_OFFLINE",
+        help="Never touch the network: snapshot and HTTP cache only.",
+    ),
 ]
 LiveOpt = Annotated[
     bool, typer.Option(help="Ask the live arXiv and Crossref APIs (--no-live: never).")
@@ -409,6 +419,45 @@ def enrich(
         if dry_run:
             raise typer.Exit(EXIT_CHANGES if run.changed else EXIT_OK)
         return run
+
+    guarded(work, quiet=True)
+
+
+@app.command()
+@with_sources
+def cite(
+    documents: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="DOCUMENT", help="LaTeX .aux or .bcf files, or pandoc Markdown documents."
+        ),
+    ],
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to",
+            metavar="FILE",
+            help="The .bib or CSL-JSON file to complete [default: the one the document names].",
+        ),
+    ] = None,
+    prefer: PreferOpt = Prefer.published,
+    bib_dialect: DialectOpt = Dialect.bibtex,
+    quiet: QuietOpt = False,
+    *,
+    sources: SourceOptions,
+) -> None:
+    """Add the papers DOCUMENTS cite by identifier (\\cite{arXiv:2305.18290},
+    [@doi:10.1145/...]) to their bibliography, under exactly the cited key."""
+
+    def work() -> Run:
+        return cite_documents(
+            documents,
+            sources,
+            to=to,
+            prefer=prefer.value,
+            dialect=bib_dialect.value,
+            report=printer(quiet),
+        )
 
     guarded(work, quiet=True)
 

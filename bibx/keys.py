@@ -15,7 +15,12 @@ from collections import defaultdict
 from bibx.model import Record
 from bibx.text import STOPWORDS, latex_to_unicode, match_key
 
-_KEY_SAFE = re.compile(r"[^A-Za-z0-9_:.\-]")
+# What a citation key may hold to work in LaTeX (\cite), bibtex, biber and pandoc alike (the
+# DBLP:conf/nips/... and doi:10.18653/v1/... keys tested with each of them: docs/guide.md): no
+# space, comma, brace, quote, parenthesis, %, # or ~. A key given with others loses them.
+KEY_CHARS = "A-Za-z0-9_:.\\-/+"
+_KEY_SAFE = re.compile(f"[^{KEY_CHARS}]")
+KEY_OK = re.compile(f"^[{KEY_CHARS}]+$")
 
 
 def _ascii(text: str) -> str:

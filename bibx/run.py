@@ -27,9 +27,8 @@ if TYPE_CHECKING:  # imported when a live source is built: requests-cache is slo
     from bibx.enrich import EnrichOptions, EnrichResult
     from bibx.sources.http import HttpSession
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNRESOLVED, EXIT_CHANGES, EXIT_INTERRUPTED = (
-    0, 1, 2, 3, 4, 130,
-)  # fmt: skip
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNRESOLVED, EXIT_CHANGES, EXIT_UNDEFINED = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130
 
 Report = Callable[[str, str], None]
 
@@ -46,6 +45,7 @@ class Run:
     http: HttpSession | None = None
     strict: bool = False
     changed: int = 0  # enrich: entries changed (or that would be, on a dry run)
+    undefined: int = 0  # cite: keys cited that the bibliography still lacks
 
     @property
     def incomplete(self) -> bool:
@@ -57,6 +57,8 @@ class Run:
         or a service that failed and left an entry unresolved (any failure, if strict)."""
         if self.problems or (self.source_errors and (self.strict or self.incomplete)):
             return EXIT_ERROR
+        if self.undefined:
+            return EXIT_UNDEFINED
         if self.incomplete:
             return EXIT_UNRESOLVED
         return EXIT_OK
@@ -217,6 +219,45 @@ def enrich_file(
         if record.status != "resolved":
             report("info", f"  {record.status}: {record.label()}: {record.reason}")
     return Run(records, result.problems, source_errors, http, sources.strict, len(result.changed))
+
+
+def cite_documents(
+    documents: list[Path],
+    sources: SourceOptions,
+    *,
+    to: Path | None = None,
+    prefer: str = "published",
+    dialect: str = "bibtex",
+    report: Report = ignore,
+) -> Run:
+    """`bibx cite`: complete the document's bibliography with the papers it cites by
+    identifier. No source is built (nor any request made) when nothing new is cited."""
+    from bibx.cite import cite
+
+    made: list[Resolver] = []
+    found: list[HttpSession | None] = []
+
+    def resolver() -> Resolver:
+        built, http = _sources(sources, report)
+        found.append(http)
+        made.append(Resolver(built, progress=lambda m: report("progress", m), prefer=prefer))
+        return made[0]
+
+    result = cite(documents, resolver, to=to, dialect=dialect, report=report)
+    records = result.added
+    source_errors = source_failures(made[0], records, sources.strict, report) if made else []
+    if records:
+        keys = ", ".join(r.key or "" for r in records)
+        report("info", f"{result.target}: added {count(len(records))} ({keys})")
+    for key, why in result.undefined:
+        report("error", f"undefined citation {key}: {why}")
+    if result.uncited:
+        report("info", f"in {result.target.name} but cited by nothing: {', '.join(result.uncited)}")
+    if not records and not result.undefined:
+        report("info", f"{result.target}: every citation is defined; nothing written")
+    run = Run(records, result.problems, source_errors, found[0] if found else None, sources.strict)
+    run.undefined = len(result.undefined)
+    return run
 
 
 def _like(original: bytes, result: EnrichResult) -> bytes:

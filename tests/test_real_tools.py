@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -307,3 +308,85 @@ def test_pandoc_and_citation_js_read_converted_and_enriched_user_files(tmp_path,
         assert "TeXbook" in done.stdout and "L-Eval" in done.stdout
     items = citation_js(json_path)
     assert sorted(i["id"] for i in items) == sorted(r.key for r in records)
+
+
+EXAMPLES = ROOT / "docs" / "examples"
+
+
+def _bibx_env(tmp: Path) -> dict[str, str]:
+    """bibx on PATH as a user has it, offline on the bundled snapshot, its own cache."""
+    import sys
+
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return {**os.environ, "PATH": path, "BIBX_SNAPSHOT": str(SNAPSHOT), "BIBX_OFFLINE": "1",
+            "BIBX_CACHE": str(tmp / "cache")}  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", ["bibtex", "biber"])
+def test_latexmk_with_the_documented_recipe_builds_the_bibliography(tmp_path, engine):
+    """A paper citing arXiv ids (new style, with a version) and a DOI, keys with : and /, built
+    by latexmk with the recipe from docs/: no undefined citation, no warning; a second latexmk
+    has nothing to do and the .bib keeps its modification time."""
+    require_tool("latexmk")
+    require_tool(engine)
+    from tests.conftest import FIXTURES
+
+    source = "natbib-paper.tex" if engine == "bibtex" else "biblatex-paper.tex"
+    shutil.copy(FIXTURES / "cite" / source, tmp_path / "paper.tex")
+    shutil.copy(EXAMPLES / f"latexmkrc-{engine}", tmp_path / ".latexmkrc")
+    if engine == "bibtex":  # the natbib paper also cites one entry of the user's own
+        (tmp_path / "refs.bib").write_text(
+            "@book{knuth84, author = {Knuth, Donald E.}, title = {The {\\TeX}book},\n"
+            "  publisher = {Addison-Wesley}, year = {1984}}\n",
+            encoding="utf-8",
+        )
+    env = _bibx_env(tmp_path)
+    command = ["latexmk", "-pdf", "-interaction=nonstopmode", "paper.tex"]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    log = (tmp_path / "paper.log").read_text(errors="replace")
+    assert latex_problems(log) == []
+    blg = (tmp_path / "paper.blg").read_text()
+    assert not re.search(r"Warning--|WARN|ERROR", blg), blg
+    bib = (tmp_path / "refs.bib").read_text(encoding="utf-8")
+    assert "{arXiv:2402.06147," in bib and "{doi:10.18653/v1/2024.acl-long.776," in bib
+    mtime = (tmp_path / "refs.bib").stat().st_mtime_ns
+    again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert again.returncode == 0
+    assert (
+        "All targets" in again.stdout + again.stderr and "up-to-date" in again.stdout + again.stderr
+    )
+    assert (tmp_path / "refs.bib").stat().st_mtime_ns == mtime
+
+
+def test_the_documented_makefile_builds_the_paper(tmp_path):
+    require_tool("make")
+    require_tool("bibtex")
+    from tests.conftest import FIXTURES
+
+    shutil.copy(FIXTURES / "cite" / "natbib-paper.tex", tmp_path / "paper.tex")
+    shutil.copy(EXAMPLES / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "refs.bib").write_text(
+        "@book{knuth84, author = {Knuth, Donald E.}, title = {The {\\TeX}book},\n"
+        "  publisher = {Addison-Wesley}, year = {1984}}\n",
+        encoding="utf-8",
+    )
+    env = _bibx_env(tmp_path)
+    done = subprocess.run(["make"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert latex_problems((tmp_path / "paper.log").read_text(errors="replace")) == []
+
+
+def test_pandoc_renders_a_document_citing_by_identifier(tmp_path):
+    require_tool("pandoc")
+    from tests.conftest import FIXTURES
+
+    shutil.copy(FIXTURES / "cite" / "pandoc-doc.md", tmp_path / "doc.md")
+    env = _bibx_env(tmp_path)
+    done = subprocess.run(["bibx", "cite", "doc.md", "-q"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rendered = run(["pandoc", "--citeproc", "doc.md", "-t", "plain"], tmp_path)
+    assert rendered.returncode == 0 and rendered.stderr == ""  # no citation left undefined
+    assert "Huang et al. 2024" in rendered.stdout and "An et al." in rendered.stdout
+    assert "???" not in rendered.stdout

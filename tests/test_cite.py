@@ -1,0 +1,136 @@
+"""`bibx cite`: the citations of LaTeX and pandoc documents, keys that are identifiers resolved
+and appended under exactly the cited key, nothing else touched.
+
+`fixtures/cite/` holds a natbib paper and a biblatex paper with the .aux and .bcf that TeX Live
+2022 (pdfTeX 1.40.24, biblatex 3.18b) wrote for them here, and a pandoc Markdown document.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from bibx.cli import EXIT_OK, app
+from bibx.documents import read_aux, read_bcf, read_markdown
+from bibx.run import EXIT_UNDEFINED
+from tests.conftest import FIXTURES, SNAPSHOT
+
+CITE = FIXTURES / "cite"
+KEYS = ["arXiv:2402.06147", "doi:10.18653/v1/2024.acl-long.776", "arxiv:2410.11817v2"]
+KNUTH = b"@book{knuth84, author = {Knuth, Donald E.}, title = {The {\\TeX}book},\n  year = 1984}\n"
+runner = CliRunner()
+
+
+def cite(*args: str, offline: bool = True):
+    extra = ["--snapshot", str(SNAPSHOT), "--offline"] if offline else ["--no-live"]
+    return runner.invoke(app, ["cite", *args, *extra])
+
+
+def test_natbib_aux_citations_and_bibdata():
+    found = read_aux(CITE / "natbib-paper.aux")
+    assert found.keys == [*KEYS, "knuth84"]
+    assert found.bibliographies == [CITE / "refs.bib"]
+
+
+def test_biblatex_aux_and_bcf_citations():
+    assert read_aux(CITE / "biblatex-paper.aux").keys == KEYS
+    found = read_bcf(CITE / "biblatex-paper.bcf")
+    assert found.keys == KEYS
+    assert found.bibliographies == [CITE / "refs.bib"]
+
+
+def test_included_chapters_and_nocite_all(tmp_path):
+    (tmp_path / "main.aux").write_text(
+        "\\relax \n\\citation{a,b}\n\\@input{chapters/one.aux}\n\\citation{*}\n"
+        "\\bibstyle{plainnat}\n\\bibdata{refs,more}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters/one.aux").write_text(
+        "\\relax \n\\citation{doi:10.1145/3340531.3411908}\n\\citation{a}\n", encoding="utf-8"
+    )
+    found = read_aux(tmp_path / "main.aux")
+    assert found.keys == ["a", "b", "doi:10.1145/3340531.3411908", "*"]
+    assert found.bibliographies == [tmp_path / "refs.bib", tmp_path / "more.bib"]
+
+
+def test_pandoc_markdown_citations(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "---\ntitle: x\nbibliography: [refs.json, 'other.bib']\n---\n\n"
+        "One [@arXiv:2402.06147]. Two @doi:10.18653/v1/2024.acl-long.776 says.\n"
+        "[see @a; @b, p. 3] and [-@c]. Mail me@example.org. End of @d.\n"
+        "Odd @{weird key}; `@code` and\n\n```\n@fenced\n```\n",
+        encoding="utf-8",
+    )
+    found = read_markdown(doc)
+    assert found.keys == [
+        "arXiv:2402.06147", "doi:10.18653/v1/2024.acl-long.776", "a", "b", "c", "d",
+        "weird key",
+    ]  # fmt: skip
+    assert found.bibliographies == [tmp_path / "refs.json", tmp_path / "other.bib"]
+
+
+@pytest.fixture
+def paper(tmp_path):
+    shutil.copy(CITE / "natbib-paper.aux", tmp_path / "paper.aux")
+    (tmp_path / "refs.bib").write_bytes(KNUTH)
+    return tmp_path
+
+
+def test_cited_identifiers_are_appended_under_the_cited_keys(paper):
+    result = cite(str(paper / "paper.aux"))
+    assert result.exit_code == EXIT_OK, result.stderr
+    text = (paper / "refs.bib").read_bytes()
+    assert text.startswith(KNUTH)  # the user's entries, byte for byte
+    for key in KEYS:
+        assert f"{{{key},\n".encode() in text
+    assert b"eprint        = {2410.11817}" in text
+    assert "added 3 entries (arXiv:2402.06147, doi:10.18653/v1/2024.acl-long.776" in result.stderr
+
+
+def test_a_second_run_asks_nothing_and_touches_nothing(paper):
+    assert cite(str(paper / "paper.aux")).exit_code == EXIT_OK
+    before = (paper / "refs.bib").stat().st_mtime_ns
+    # no source at all: building one would fail, so this proves none is asked
+    again = cite(str(paper / "paper.aux"), offline=False)
+    assert again.exit_code == EXIT_OK, again.stderr
+    assert "every citation is defined; nothing written" in again.stderr
+    assert (paper / "refs.bib").stat().st_mtime_ns == before
+
+
+def test_undefined_citations_are_named_with_the_nearest_keys(paper):
+    (paper / "paper.aux").write_text(
+        "\\citation{knuth86}\n\\citation{arXiv:2402.06147}\n\\citation{doi:10.9999/not.here}\n"
+        "\\bibdata{refs}\n",
+        encoding="utf-8",
+    )
+    result = cite(str(paper / "paper.aux"))
+    assert result.exit_code == EXIT_UNDEFINED
+    assert "error: undefined citation knuth86: not in refs.bib (nearest: knuth84)" in result.stderr
+    assert "error: undefined citation doi:10.9999/not.here: unresolved" in result.stderr
+    assert b"{arXiv:2402.06147," in (paper / "refs.bib").read_bytes()  # the rest was done
+
+
+def test_entries_nothing_cites_are_listed(paper):
+    (paper / "paper.aux").write_text("\\citation{arXiv:2402.06147}\n\\bibdata{refs}\n", "utf-8")
+    result = cite(str(paper / "paper.aux"))
+    assert "in refs.bib but cited by nothing: knuth84" in result.stderr
+
+
+def test_pandoc_document_gets_csl_json(tmp_path):
+    shutil.copy(CITE / "pandoc-doc.md", tmp_path / "doc.md")
+    result = cite(str(tmp_path / "doc.md"))
+    assert result.exit_code == EXIT_OK, result.stderr
+    items = json.loads((tmp_path / "refs.json").read_text(encoding="utf-8"))
+    assert [i["id"] for i in items] == KEYS
+
+
+def test_no_bibliography_named_is_one_clear_line(tmp_path):
+    (tmp_path / "x.aux").write_text("\\citation{a}\n", encoding="utf-8")
+    result = cite(str(tmp_path / "x.aux"))
+    assert result.exit_code == 1
+    assert "names no .bib or CSL-JSON bibliography; give --to FILE" in result.stderr
