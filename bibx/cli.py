@@ -199,6 +199,24 @@ CrossrefOpt = Annotated[
         metavar="URL", help="Crossref API endpoint [default: $BIBX_CROSSREF_API, else Crossref's]."
     ),
 ]
+DblpOpt = Annotated[
+    bool,
+    typer.Option(help="Ask dblp for the venues of papers that have no DOI (--no-dblp: never)."),
+]
+DblpApiOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="URL", help="dblp search endpoint [default: $BIBX_DBLP_API, else dblp's]."
+    ),
+]
+DblpDumpOpt = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="BIBX_DBLP_DUMP",
+        metavar="FILE",
+        help="dblp's dblp.xml(.gz) dump: venues offline, instead of dblp's API.",
+    ),
+]
 StrictOpt = Annotated[
     bool,
     typer.Option(
@@ -250,6 +268,9 @@ SOURCE_PARAMETERS: list[tuple[str, Any, Any]] = [
     ("use_cache", UseCacheOpt, True),
     ("arxiv_api", ArxivOpt, None),
     ("crossref_api", CrossrefOpt, None),
+    ("dblp", DblpOpt, True),
+    ("dblp_api", DblpApiOpt, None),
+    ("dblp_dump", DblpDumpOpt, None),
     ("strict", StrictOpt, False),
 ]
 

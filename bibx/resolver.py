@@ -79,8 +79,8 @@ class Resolver:
         self._by_id(cases)
         # Local sources first; the services only for what they leave open, and the services
         # that know published versions also for papers resolved without a venue.
-        local = [s for s in self.sources if s.local]
-        remote = [s for s in self.sources if not s.local]
+        local = [s for s in self.sources if s.local and not s.venue_only]
+        remote = [s for s in self.sources if not s.local and not s.venue_only]
         for tier in (local, remote):
             todo = [c for c in cases if c.open]
             if tier and todo:
@@ -92,7 +92,7 @@ class Resolver:
             self._gather(jobs, batched=True)
             self._decide_all(todo)
         # A request shared by several titles may have crowded a paper out: ask those alone.
-        batching = [s for s in self.sources if s.batched_search]
+        batching = [s for s in self.sources if s.batched_search and not s.venue_only]
         todo = [c for c in cases if c.open]
         if batching and todo:
             self._gather([(s, todo) for s in batching], batched=False)
@@ -247,7 +247,7 @@ class Resolver:
             if (awaits_venue(c.result) and not c.result.doi and not c.candidates)
             or (lacks_doi(c.result) and not any(r.doi and not r.arxiv_id for r in c.candidates))
         ]
-        publishers = [s for s in self.sources if s.publishes]
+        publishers = [s for s in self.sources if s.publishes and not s.venue_only]
         if unsearched and publishers:
             self._gather(
                 [(s, unsearched) for s in publishers],
@@ -255,6 +255,25 @@ class Resolver:
                 query=lambda case: case.result,
                 keep_problems=False,
             )
+        self._upgrade(cases, published)
+        # what is still without a venue: the sources of venues that have no DOI (dblp)
+        venue_only = [s for s in self.sources if s.venue_only]
+        still = [c for c in cases if awaits_venue(c.result)]
+        if venue_only and still:
+            self._say(f"looking for the venues of {len(still)} papers in "
+                      f"{', '.join(s.name for s in venue_only)}")  # fmt: skip
+            for batched in (True, False):  # shared requests first, then one by one
+                asked = [c for c in still if awaits_venue(c.result)]
+                self._gather(
+                    [(s, asked) for s in venue_only if batched or s.batched_search],
+                    batched=batched,
+                    query=lambda case: case.result,
+                    keep_problems=False,
+                )
+                self._upgrade(asked, {})
+
+    def _upgrade(self, cases: list[Case], published: dict[str, Record]) -> None:
+        """Each case's published version, from `published` (by DOI) or its candidates."""
         for case in cases:
             record = case.result
             if lacks_doi(record):

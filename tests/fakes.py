@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 from bibx.sources import polite_limiters
 from bibx.sources.arxiv import ArxivAPI
 from bibx.sources.crossref import Crossref
+from bibx.sources.dblp import DblpAPI
 from bibx.sources.http import HttpSession, RetryPolicy
 from bibx.text import match_key
 
@@ -349,6 +350,101 @@ def _envelope(kind: str, message: dict) -> bytes:
     ).encode()
 
 
+# ------------------------------------------------------------------------------------- dblp
+
+# A seed venue ("ICLR 2025", "Findings of NAACL 2025", "SPECOM 2024 (International ...)") as
+# dblp's search API names it: its short venue (`ACL (Findings)` for Findings) and the year.
+_SEED_VENUE = re.compile(r"^(?:Findings of )?(?P<venue>.+?)\s*\(?(?P<year>\d{4})\)?(?:\s*\(.*)?$")
+_DBLP_VENUE = {"NAACL": "NAACL-HLT", "GEM² Workshop": "GEM", "Bioinformatics": "Bioinform."}
+
+
+def seed_venue(venue: str | None) -> tuple[str, int, str] | None:
+    """(dblp venue, year, dblp type) for a seed paper's venue; None when the seed has none or
+    marks its year unconfirmed."""
+    if not venue or "unconfirmed" in venue:
+        return None
+    match = _SEED_VENUE.match(venue)
+    if not match:
+        return None
+    short = _DBLP_VENUE.get(match.group("venue"), match.group("venue"))
+    if venue.startswith("Findings of "):
+        short = f"{match.group('venue')} (Findings)"
+    kind = "Journal Articles" if short == "Bioinform." else "Conference and Workshop Papers"
+    return short, int(match.group("year")), kind
+
+
+def dblp_hits(paper: dict) -> list[dict]:
+    """What dblp lists for a seed paper, in its search API's `info` shape, with only the seed's
+    facts: the CoRR record (from the arXiv id) and, when the seed names a venue, the published
+    record (title, authors, venue, year, and the publisher DOI where the seed has one). No key,
+    pages or link: the seed does not give them, so these hits have none."""
+    names = [f"{a.get('given', '')} {a.get('family', '')}".strip() for a in paper["authors"]]
+    authors = {"author": [{"text": n} for n in names] if len(names) > 1 else {"text": names[0]}}
+    ident = paper["arxiv_id"]
+    hits = [{
+        "authors": authors, "title": paper["title"] + ".", "venue": "CoRR",
+        "volume": f"abs/{ident}", "year": f"20{ident[:2]}",
+        "type": "Informal and Other Publications", "access": "open",
+        "doi": f"10.48550/ARXIV.{ident.upper()}", "ee": f"https://doi.org/10.48550/arXiv.{ident}",
+    }]  # fmt: skip
+    venue = seed_venue(paper.get("venue"))
+    if venue:
+        short, year, kind = venue
+        hit = {"authors": authors, "title": paper["title"] + ".", "venue": short,
+               "year": str(year), "type": kind}  # fmt: skip
+        if paper.get("published_doi"):
+            hit["doi"] = paper["published_doi"].upper()  # dblp's JSON has DOIs in upper case
+        hits.insert(0, hit)
+    return hits
+
+
+class FakeDblp(FakeService):
+    """`/search/publ/api?q=…&format=json&h=…`: dblp's prefix AND search over the seed papers'
+    hits, answered in dblp's JSON layout (all counters strings, CRLF line ends)."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        meta = json.loads((FIXTURES / "seed-metadata.json").read_text(encoding="utf-8"))
+        self.hits = [h for p in meta["papers"] if p.get("arxiv_id") for h in dblp_hits(p)]
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/search/publ/api"
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        if path != "/search/publ/api":
+            return 404, "text/html", b"<html>Not Found</html>", {}
+        text = query.get("q", [""])[0]
+        wanted = int(query.get("h", ["30"])[0])
+        # dblp's syntax (its FAQ): space = AND, `a|b` = OR, a prefix match unless `word$`
+        groups = [
+            [(match_key(t), t.endswith("$")) for t in part.split("|") if match_key(t)]
+            for part in text.split()
+        ]
+        terms = [t for group in groups for t, _ in group]
+
+        def matches(hit: dict) -> bool:  # every group: some alternative matches a title word
+            title = match_key(hit["title"]).split()
+            return all(
+                any(any(w == t if exact else w.startswith(t) for w in title) for t, exact in g)
+                for g in groups
+            )
+
+        found = [h for h in self.hits if terms and matches(h)]
+        body = {"result": {
+            "query": " ".join(f"{t}*" for t in terms),
+            "status": {"@code": "200", "text": "OK"},
+            "time": {"@unit": "msecs", "text": "1.00"},
+            "completions": {"@total": "0", "@computed": "0", "@sent": "0"},
+            "hits": {"@total": str(len(found)), "@computed": str(min(len(found), 100)),
+                     "@sent": str(min(len(found), wanted)), "@first": "0",
+                     "hit": [{"@score": "1", "@id": str(n), "info": h, "url": f"URL#{n}"}
+                             for n, h in enumerate(found[:wanted])]},
+        }}  # fmt: skip
+        text = json.dumps(body, ensure_ascii=False).replace("\n", "\r\n")
+        return 200, "application/json", text.encode("utf-8"), {}
+
+
 # ------------------------------------------------------------------------- client helpers
 
 
@@ -369,9 +465,11 @@ class FakeClock:
 
 def session(arxiv: FakeArxiv, crossref: FakeCrossref, clock: FakeClock, cache, **kw) -> HttpSession:
     mailto = kw.pop("mailto", "dev@example.org")
-    limiters = polite_limiters(
-        {ArxivAPI: arxiv.api, Crossref: crossref.url}, mailto, clock, clock.sleep
-    )
+    urls = {ArxivAPI: arxiv.api, Crossref: crossref.url}
+    dblp = kw.pop("dblp", None)
+    if dblp is not None:
+        urls[DblpAPI] = dblp.api
+    limiters = polite_limiters(urls, mailto, clock, clock.sleep)
     retry = kw.pop("retry", RetryPolicy(jitter=lambda: 1.0))
     return HttpSession(
         cache=cache,
@@ -384,5 +482,8 @@ def session(arxiv: FakeArxiv, crossref: FakeCrossref, clock: FakeClock, cache, *
     )
 
 
-def sources(http: HttpSession, arxiv: FakeArxiv, crossref: FakeCrossref):
-    return [ArxivAPI(http, arxiv.api), Crossref(http, crossref.url)]
+def sources(http: HttpSession, arxiv: FakeArxiv, crossref: FakeCrossref, dblp=None):
+    found = [ArxivAPI(http, arxiv.api), Crossref(http, crossref.url)]
+    if dblp is not None:
+        found.append(DblpAPI(http, dblp.api))
+    return found

@@ -78,13 +78,16 @@ def item_to_record(item: dict[str, Any], origin: str) -> Record:
         found.arxiv_id,
         found.arxiv_version,
     )
+    series = _text(item.get("collection-title"))
+    if series:
+        record.extra["series"] = series
     custom = item.get("custom")
     if isinstance(custom, dict):
         # what bibx itself wrote: keep the arXiv facts and the match confidence on a round trip
         record.arxiv_id = record.arxiv_id or identify(_text(custom.get("arxiv-id"))).arxiv_id
         fields = custom.get("input-fields")
         if isinstance(fields, dict):
-            record.extra = {str(k): str(v) for k, v in fields.items() if v is not None}
+            record.extra.update({str(k): str(v) for k, v in fields.items() if v is not None})
         record.et_al = custom.get("authors-incomplete") is True
         record.title = _text(custom.get("bibx-title-tex")) or record.title
         record.arxiv_class = _text(custom.get("arxiv-class"))

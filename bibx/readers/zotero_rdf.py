@@ -171,6 +171,9 @@ def item_to_record(
     extra = item.find("dc:description", NS)
     if extra is not None and extra.text:
         _apply_extra(record, extra.text)
+    series = _text(container, "dcterms:isPartOf/bib:Series/dc:title")
+    if series:
+        record.extra["series"] = series
     tags = [squash(t.text) for t in item.findall("dc:subject", NS) if t.text and t.text.strip()]
     if tags:  # manual tags, plain literals (automatic ones are arXiv's categories, above)
         record.extra["keywords"] = ", ".join(tags)

@@ -13,9 +13,10 @@ override or speed up (requests-cache's `BaseCache` is the model):
   `retry=True`, for the entries a shared request left open.
 
 Capabilities: `local` (a file: asked first, costs no request), `publishes` (holds published
-versions, not only preprints). A live source also declares its endpoint (`ENDPOINT_ENV`,
-`DEFAULT_URL`) and its published rate limits (`limiters`). Errors are `SourceError`s.
-`build(options)` makes the sources of a run, in the order they are asked.
+versions, not only preprints), `venue_only` (asked last, and only for the published versions of
+papers the other sources resolved but left without a venue: dblp). A live source also declares
+its endpoint (`ENDPOINT_ENV`, `DEFAULT_URL`) and its published rate limits (`limiters`). Errors
+are `SourceError`s. `build(options)` makes the sources of a run, in the order they are asked.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Source:
     local: ClassVar[bool] = False
     publishes: ClassVar[bool] = False
     batched_search: ClassVar[bool] = False
+    venue_only: ClassVar[bool] = False  # asked only for the venues other sources could not give
 
     problems: Sequence[str] = ()  # what of the source could not be used (lines of a file)
 
@@ -99,6 +101,9 @@ class SourceOptions:
     mailto: str | None = None
     arxiv_api: str | None = None
     crossref_api: str | None = None
+    dblp_api: str | None = None
+    dblp: bool = True  # ask dblp for venues that have no DOI
+    dblp_dump: Path | None = None
     strict: bool = False  # a service that could not be used is an error even if all resolved
 
 
@@ -130,16 +135,23 @@ def build(options: SourceOptions) -> tuple[list[Source], HttpSession | None]:
     sources: list[Source] = []
     if options.snapshot is not None:
         sources.append(Snapshot(options.snapshot, cache=options.cache))
+    if options.dblp_dump is not None:
+        from bibx.sources.dblp_dump import DblpDump
+
+        sources.append(DblpDump(options.dblp_dump, cache=options.cache))
     if not options.live:
         return sources, None
     from bibx.sources.arxiv import ArxivAPI
     from bibx.sources.crossref import Crossref
+    from bibx.sources.dblp import DblpAPI
     from bibx.sources.http import HttpSession
 
     urls: dict[type[LiveSource], str] = {
         ArxivAPI: ArxivAPI.endpoint(options.arxiv_api),
         Crossref: Crossref.endpoint(options.crossref_api),
     }
+    if options.dblp and options.dblp_dump is None:  # the dump, when given, answers for dblp
+        urls[DblpAPI] = DblpAPI.endpoint(options.dblp_api)
     try:  # the services' spacing is kept across every bibx process sharing this directory
         shared: Path | None = cache_dir(options.cache) / "limits"
     except OSError:

@@ -40,6 +40,10 @@ def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[
     ):
         if value:
             out[name] = value
+    if record.type == "paper-conference" and record.container_title:
+        out["event-title"] = record.container_title  # the conference, as citeproc styles ask
+    if record.extra.get("series"):
+        out["collection-title"] = record.extra["series"]  # PMLR, LNCS, ...
     doi = record.doi_to_write
     if doi:
         out["DOI"] = doi
@@ -71,8 +75,9 @@ def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[
         custom["arxiv-journal-ref"] = record.journal_ref
     if record.et_al:
         custom["authors-incomplete"] = True  # the input's list ended in "and others"
-    if record.extra:
-        custom["input-fields"] = dict(record.extra)  # what the input had and CSL has no place for
+    extra = {k: v for k, v in record.extra.items() if k != "series"}
+    if extra:
+        custom["input-fields"] = extra  # what the input had and CSL has no place for
     if custom:
         out["custom"] = custom
     return out

@@ -70,7 +70,7 @@ def extra(record: Record, key: str | None = None, options: WriteOptions | None =
     if record.note and record.from_input("note"):
         lines.append(record.note)
     for name, value in record.extra.items():
-        if name != "keywords":  # those are the item's tags
+        if name not in ("keywords", "series"):  # the item's tags; the container's series
             lines.append(f"{name}: {' '.join(value.split())}")
     if options.annotate or doubtful(record.status):
         lines.append(f"bibx-status: {record.status}")
@@ -104,6 +104,9 @@ def _item(
     if ztype in ("journalArticle", "conferencePaper"):
         container = _sub(_sub(node, "dcterms:isPartOf"), "bib:Journal")
         holder = container
+        if record.extra.get("series"):  # where Zotero's export puts a proceedings series
+            series = _sub(_sub(container, "dcterms:isPartOf"), "bib:Series")
+            _sub(series, "dc:title", record.extra["series"])
         _sub(container, "dc:title", record.container_title)
     else:
         holder = node
