@@ -45,8 +45,10 @@ class Case:
     entry: Record
     outcome: Record | None = None
     candidates: list[Record] = field(default_factory=list)
+    venues: list[Record] = field(default_factory=list)  # from venue-only sources: never decide
     problems: list[str] = field(default_factory=list)
     searched: bool = False  # known by its title: its candidates come from searches
+    asked: set[str] = field(default_factory=set)  # sources that searched for it already
 
     @property
     def open(self) -> bool:
@@ -81,6 +83,9 @@ class Resolver:
         # that know published versions also for papers resolved without a venue.
         local = [s for s in self.sources if s.local and not s.venue_only]
         remote = [s for s in self.sources if not s.local and not s.venue_only]
+        # a live source of venues is asked by title alongside the others (its requests overlap
+        # theirs); by id, once the papers are known (`_published`)
+        venues = [s for s in self.sources if s.venue_only and not s.local]
         for tier in (local, remote):
             todo = [c for c in cases if c.open]
             if tier and todo:
@@ -89,6 +94,8 @@ class Resolver:
                 c for c in cases if c.searched and not c.open and not c.result.container_title
             ]
             jobs = [(s, todo + venue_less if s.publishes else todo) for s in tier]
+            if tier is remote and tier and self.prefer == "published":
+                jobs += [(s, [c for c in cases if c.searched]) for s in venues]
             self._gather(jobs, batched=True)
             self._decide_all(todo)
         # A request shared by several titles may have crowded a paper out: ask those alone.
@@ -158,10 +165,13 @@ class Resolver:
             answers = list(pool.map(ask, jobs))
         for (source, asked), answer in zip(jobs, answers, strict=True):
             for case, result in zip(asked, answer, strict=True):
+                case.asked.add(source.name)
                 if isinstance(result, SourceError):
                     note = self._note(source, result)
                     if keep_problems:
                         case.problems.append(note)
+                elif source.venue_only:
+                    case.venues.extend(result)
                 else:
                     case.candidates.extend(result)
 
@@ -223,12 +233,14 @@ class Resolver:
         """Swap in the published version where one exists (venue, publisher DOI, pages), and
         give a user's published entry without a DOI the DOI of its published record."""
         wanted = sorted({c.result.doi for c in cases if c.result.doi and awaits_venue(c.result)})
-        published: dict[str, Record] = {
-            c.doi.lower(): c
-            for case in cases
-            for c in case.candidates
-            if c.doi and c.container_title and not c.arxiv_id
-        }  # a search may already have brought the published record: no need to ask again
+        # a search may already have brought the published record: no need to ask again; a
+        # DOI's own source (Crossref) wins over a source of venues (dblp) for the same DOI
+        published: dict[str, Record] = {}
+        for c in [r for case in cases for r in case.candidates] + [
+            r for case in cases for r in case.venues
+        ]:
+            if c.doi and c.container_title and not c.arxiv_id:
+                published.setdefault(c.doi.lower(), c)
         for source in self.sources:
             missing = [d for d in wanted if d.lower() not in published]
             if not missing:
@@ -263,22 +275,24 @@ class Resolver:
             self._say(f"looking for the venues of {len(still)} papers in "
                       f"{', '.join(s.name for s in venue_only)}")  # fmt: skip
             for batched in (True, False):  # shared requests first, then one by one
-                asked = [c for c in still if awaits_venue(c.result)]
+                jobs = [
+                    (s, [c for c in still if awaits_venue(c.result) and s.name not in c.asked])
+                    for s in venue_only
+                    if batched or s.batched_search
+                ]
                 self._gather(
-                    [(s, asked) for s in venue_only if batched or s.batched_search],
-                    batched=batched,
-                    query=lambda case: case.result,
-                    keep_problems=False,
+                    jobs, batched=batched, query=lambda case: case.result, keep_problems=False
                 )
-                self._upgrade(asked, {})
+                self._upgrade(still, {})
 
     def _upgrade(self, cases: list[Case], published: dict[str, Record]) -> None:
         """Each case's published version, from `published` (by DOI) or its candidates."""
         for case in cases:
             record = case.result
+            found = case.candidates + case.venues
             if lacks_doi(record):
                 version = next(
-                    (c for c in case.candidates if not c.arxiv_id and c.doi and is_published(c)
+                    (c for c in found if not c.arxiv_id and c.doi and is_published(c)
                      and c.year == record.year and same_work(record, c)),
                     None,
                 )  # fmt: skip
@@ -286,7 +300,7 @@ class Resolver:
                     case.outcome = with_doi(record, version)
             elif awaits_venue(record):
                 version = published.get((record.doi or "").lower()) or next(
-                    (c for c in case.candidates if not c.arxiv_id and c.container_title
+                    (c for c in found if not c.arxiv_id and c.container_title
                      and c.type != "article" and same_work(record, c)),
                     None,
                 )  # fmt: skip

@@ -62,7 +62,8 @@ def test_search_response_quirks():
                        .read_bytes())  # fmt: skip
     assert plain[0].authors[0].family == "Shinogi"  # authors as plain strings (2019)
     assert any("l'injection" in (r.title or "") for r in plain)  # &apos; decoded
-    assert any(r.doi == "10.1002/STVR.1560" for r in plain)  # DOIs compared case-insensitively
+    # `doi` is upper-cased by dblp; the publisher's case comes from `ee`'s doi.org link
+    assert any(r.doi == "10.1002/stvr.1560" for r in plain)
 
 
 @pytest.mark.parametrize(
@@ -110,7 +111,7 @@ def test_seed_papers_get_their_venue_and_year_never_a_wrong_one(
             wrong.append((record.arxiv_id, record.container_title, record.year))
     assert wrong == [] and none == []
     assert len(right) == 31  # the 33 seed papers with a venue, but the two 'year unconfirmed'
-    assert len(dblp_server.log) == 6  # shared requests: 10 titles each
+    assert len(dblp_server.log) == 7  # shared requests, 10 titles each, beside arXiv's
 
 
 def test_dblp_conference_paper_in_every_format(
@@ -155,7 +156,7 @@ def test_dblp_requests_keep_its_spacing(
 ):
     _, http = resolve_page(arxiv_server, crossref_server, dblp_server, clock, tmp_path)
     starts = http.limiters[dblp_server.url.split("://")[1]].starts
-    assert len(starts) == 6
+    assert len(starts) == 7
     assert min(round(b - a, 6) for a, b in itertools.pairwise(starts)) >= 2.0
 
 
@@ -173,11 +174,13 @@ def test_dblp_requests_keep_its_spacing(
 def test_a_fault_costs_only_venues(arxiv_server, crossref_server, dblp_server, clock, tmp_path,
                                    fault):  # fmt: skip
     dblp_server.faults.append(fault)
-    out, _ = resolve_page(arxiv_server, crossref_server, dblp_server, clock, tmp_path)
+    out, http = resolve_page(arxiv_server, crossref_server, dblp_server, clock, tmp_path)
     assert all(r.status == "resolved" for r in out)  # the papers themselves are unharmed
     venues = sum(bool(r.container_title) for r in out)
     if fault.status in (429, 503):
-        assert fault.status == 503 or 5.0 in clock.sleeps  # Retry-After honoured
+        starts = http.limiters[dblp_server.url.split("://")[1]].starts
+        if fault.status == 429:
+            assert starts[1] - starts[0] >= 5.0  # Retry-After honoured before asking again
         assert venues == 31  # retried: every venue found, as without the fault
     else:
         assert 21 <= venues < 31  # one shared request of 10 titles lost, and only that

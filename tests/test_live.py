@@ -196,6 +196,7 @@ def test_no_network_fails_fast_with_one_line_per_service(tmp_path):
     assert errors == [
         "error: arxiv: 127.0.0.1:9: cannot connect (Connection refused)",
         "error: crossref: 127.0.0.1:9: cannot connect (Connection refused)",
+        "error: dblp: 127.0.0.1:9: cannot connect (Connection refused)",
     ]
     assert "65 entries: 0 resolved, 0 ambiguous, 65 unresolved" in result.stderr
     assert len(re.findall(r"bibxstatus\s*= \{unresolved\}", out.read_text("utf-8"))) == 65

@@ -116,6 +116,15 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _doi(info: dict[str, Any]) -> str | None:
+    """The DOI, in the publisher's case where `ee` links it (dblp's `doi` is upper-cased)."""
+    doi = identify(_text(info.get("doi"))).doi
+    linked = identify(_text(info.get("ee"))).doi
+    if linked and (doi is None or linked.lower() == doi.lower()):
+        return linked
+    return doi
+
+
 def hit_to_record(info: dict[str, Any]) -> Record | None:
     """One hit's `info` as a Record; None for what is not a paper's published version (CoRR,
     editorships, withdrawn items)."""
@@ -137,7 +146,7 @@ def hit_to_record(info: dict[str, Any]) -> Record | None:
         volume=volume,
         issue=_text(info.get("number")),
         page=_text(info.get("pages")),
-        doi=identify(_text(info.get("doi"))).doi,
+        doi=_doi(info),
         url=_text(info.get("ee")),
     )
     short = re.sub(r"\s*\(.*?\)\s*", "", venue or "").strip().lower()
