@@ -80,6 +80,7 @@ class Record:
     input_form: str | None = None  # the reader that made it ("bibtex", "csl-json", ...)
     input_type: str | None = None  # the entry type as that form named it ("inproceedings")
     curated: bool = False  # from a file the user curated (.bib, CSL-JSON, Zotero): its values win
+    citation: str | None = None  # a formatted reference the input gave whole, for searching
     # bookkeeping
     key: str | None = None  # citation key given by the input, kept by the BibTeX writer
     origin: str | None = None  # "file:line" of the input entry this record came from
@@ -148,6 +149,6 @@ DATA_FIELDS = [
     if f.name
     not in (
         "key", "origin", "asked_as", "status", "confidence", "reason", "provenance",
-        "extra", "markup", "input_form", "input_type", "curated",
+        "extra", "markup", "input_form", "input_type", "curated", "citation",
     )
 ]  # fmt: skip

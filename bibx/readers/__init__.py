@@ -24,10 +24,10 @@ class ReadResult:
 
 
 def _readers() -> dict[str, ModuleType]:
-    from bibx.readers import bibtex, csljson, lines, listing, zotero_rdf
+    from bibx.readers import bibtex, csljson, lines, listing, references, zotero_rdf
 
     # Order matters for detection: the most specific forms first.
-    return {m.NAME: m for m in (csljson, zotero_rdf, bibtex, listing, lines)}
+    return {m.NAME: m for m in (csljson, zotero_rdf, bibtex, references, listing, lines)}
 
 
 def forms() -> list[str]:

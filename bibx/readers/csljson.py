@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bibx.ids import identify, identify_all
@@ -23,7 +24,10 @@ CSL_TYPE_ALIASES = {
 def sniff(text: str) -> bool:
     """JSON text: an array or an object. Broken JSON is still ours, so that its error is
     reported with a line number instead of the text being read as a list of titles."""
-    return text.lstrip()[:1] in ("[", "{")
+    head = text.lstrip()
+    if head[:1] == "[":  # an array, not "[1] A. Author, ..." (a numbered reference list)
+        return not re.match(r"\[\s*\d+\s*\]", head)
+    return head[:1] == "{"
 
 
 def _issued(value: Any) -> tuple[int, ...] | None:

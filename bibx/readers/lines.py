@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bibx.ids import identify
-from bibx.model import Record
+from bibx.model import Name, Record
 from bibx.readers import ReadResult
 from bibx.text import squash
 
@@ -43,7 +43,22 @@ def implausible(text: str) -> str | None:
     return None
 
 
+# What people paste around a title: a Markdown link, an id before it, "Title, Zheng et al. 2023",
+# "Title (Yang et al., NeurIPS 2024)", quotes, a trailing period.
+_MARKDOWN_LINK = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)\s*\.?$")
+_LEADING_ID = re.compile(
+    r"^(?P<id>(?:arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?|10\.\d{4,9}/\S+)[\s:,-]+(?=\S)", re.I
+)
+_TRAILING_NOTE = re.compile(
+    r"\s*(?:\((?P<paren>[^()]*\b(?:19|20)\d\d[a-z]?)\)"  # "(Yang et al., NeurIPS 2024)"
+    r"|,\s*(?P<tail>[A-Z][\w'’\-]+(?: et al\.?| and [A-Z][\w'’\-]+)?,?\s+(?:19|20)\d\d))"
+    r"\s*\.?$"  # ", Zheng et al. 2023"
+)
+
+
 def parse_line(line: str, origin: str) -> Record:
+    """A line: an id, DOI or URL alone; else a title, with what surrounds it used as evidence
+    (an id beside it, authors and year after it), not as part of the title."""
     item = _BULLET.sub("", line).strip()
     found = identify(item)
     if found:
@@ -54,7 +69,31 @@ def parse_line(line: str, origin: str) -> Record:
             origin=origin,
             input_form=NAME,
         )
-    return Record(title=squash(item), origin=origin, input_form=NAME)
+    record = Record(origin=origin, input_form=NAME)
+    link = _MARKDOWN_LINK.match(item)
+    if link:
+        found, item = identify(link.group("url")), link.group("text")
+    else:
+        lead = _LEADING_ID.match(item)
+        if lead and identify(lead.group("id")):
+            found, item = identify(lead.group("id")), item[lead.end() :]
+    note = _TRAILING_NOTE.search(item)
+    if note and note.start() > 10:
+        said = note.group("paren") or note.group("tail") or ""
+        item = item[: note.start()]
+        year = re.search(r"(?:19|20)\d\d", said)
+        if year:
+            record.issued = (int(year.group()),)
+        family = re.match(r"\s*([A-Z][\w'’\-]+)", said)
+        if family and ("et al" in said or " and " in said):
+            record.authors = [Name(family=family.group(1))]
+    record.title = squash(item.strip().strip("\"“”'‘’").rstrip(".").strip()) or None
+    record.arxiv_id, record.arxiv_version, record.doi = (
+        found.arxiv_id,
+        found.arxiv_version,
+        found.doi,
+    )
+    return record
 
 
 def read(text: str, input_name: str) -> ReadResult:

@@ -179,12 +179,14 @@ class Crossref(LiveSource):
         return found
 
     def search(self, entry: Record, limit: int = ROWS) -> list[Record]:
-        if not entry.title:
+        if not entry.title and not entry.citation:
             return []
-        query = entry.title
+        query = entry.title or ""
         if entry.authors:
             first = entry.authors[0]
             query += " " + (first.family or first.literal or "")
+        if entry.citation:
+            query = entry.citation  # a whole reference: what query.bibliographic is made for
         response = self.http.get(
             f"{self.url}/works",
             params={"query.bibliographic": query, "rows": limit, "select": SELECT},

@@ -1,0 +1,163 @@
+"""A paper's reference list, as copied from a PDF or a web page: one formatted reference per line
+or per numbered/bulleted item (wrapped over several lines, hyphenated at line ends), in the
+styles papers use (IEEE, APA, ACL/natbib, Nature, Chicago author-date, ACM, Springer LNCS).
+
+Each reference yields what it holds: a DOI or an arXiv id anywhere in it (the id then decides,
+the title checks), else its title, the authors' family names and the year as evidence for the
+resolver. The whole reference is kept as `Record.citation`, which Crossref's
+`query.bibliographic` is made for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bibx.ids import identify
+from bibx.model import Name, Record
+from bibx.readers import ReadResult
+from bibx.text import squash
+
+NAME = "references"
+
+_MARKER = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)]|[-*•])\s+")
+_YEAR = re.compile(r"(?<![\d/.])(19[5-9]\d|20[0-4]\d)[a-z]?(?![\d/])")
+_DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
+_ARXIV = re.compile(
+    r"(?:arxiv[:.\s]*(?:preprint\s*)?(?:arxiv:)?\s*|arxiv\.org/(?:abs|pdf)/|abs/)"
+    r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[“\"]([^“”\"]{8,}?)[,.]?[”\"]")
+# an author's family name: "Huang, J. Y." / "Huang, James Y." (APA, LNCS, Nature, Chicago first)
+_FAMILY_FIRST = re.compile(r"([A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?),\s(?:[A-Z][\w'’\-]*\.?\s?){1,3}")
+# ... or "J. Y. Huang" (IEEE) / "James Y. Huang" (ACL, ACM, Chicago others)
+_GIVEN_FIRST = re.compile(r"(?:[A-Z][\w'’\-]*\.?\s){1,3}([A-Z][\w'’\-]+)")
+# where an author list ends: its last initial, or "et al.", before the title's first word
+_AUTHORS_END = re.compile(r"(?:\b[A-Z]\.(?:\s?-?[A-Z]\.)*|\bet al\.)(?=\s+[A-Z0-9“\"])")
+_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bet al)(?<!\bvs)\.\s+(?=[A-Z0-9“\"(\[])")
+
+
+def _is_reference(item: str) -> bool:
+    signs = (
+        r"\bet al\.|,\s[A-Z]\.|\b[A-Z]\.\s[A-Z][a-z]"  # "et al.", "Huang, J.", "J. Huang"
+        r"|\w\.\s\(?(?:19|20)\d\d[a-z]?\)?\.\s"  # "Names. 2023. Title" (ACL, ACM)
+    )
+    return (
+        len(item) >= 40
+        and bool(_YEAR.search(item))
+        and bool(re.search(signs, item) or _DOI.search(item) or _ARXIV.search(item))
+    )
+
+
+def items(text: str) -> list[tuple[int, str]]:
+    """(first line number, text) of each reference: numbered or bulleted items with their
+    wrapped lines joined (a word hyphenated at a line end is mended), else blank-line separated
+    paragraphs, else one line each."""
+    lines = text.split("\n")
+    marked = sum(bool(_MARKER.match(line)) for line in lines if line.strip())
+    out: list[tuple[int, list[str]]] = []
+    paragraphs = any(not line.strip() for line in lines[1:-1])
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            if not marked and paragraphs:
+                out.append((number + 1, []))
+            continue
+        starts = bool(_MARKER.match(line)) if marked else not paragraphs
+        if starts or not out:
+            out.append((number, [_MARKER.sub("", line).strip()]))
+        else:
+            if not out[-1][1]:
+                out[-1] = (number, [])
+            out[-1][1].append(line.strip())
+    return [(n, _join(parts)) for n, parts in out if parts]
+
+
+def _join(parts: list[str]) -> str:
+    text = ""
+    for part in parts:
+        if text.endswith("-") and part[:1].islower() and not text.endswith(" -"):
+            text = text[:-1] + part  # "Decod-\ning" -> "Decoding"
+        else:
+            text = f"{text} {part}" if text else part
+    return squash(text)
+
+
+def sniff(text: str) -> bool:
+    found = items(text)
+    if len(found) < 2:
+        return bool(found) and _is_reference(found[0][1]) and bool(_YEAR.search(found[0][1]))
+    return sum(_is_reference(t) for _, t in found) >= 0.6 * len(found)
+
+
+def _title(item: str, year: re.Match[str] | None) -> tuple[str | None, str]:
+    """The title, and the text before it (the authors)."""
+    quoted = _QUOTED.search(item)
+    if quoted:
+        return quoted.group(1).strip(" ,."), item[: quoted.start()]
+    if year and re.match(r"\)?[.,]\s+\S", item[year.end() :]):
+        after = item[year.end() :].lstrip(").:,; ")
+        if len(after) > 10 and not re.match(r"(?:doi|https?:|arxiv|\d)", after, re.IGNORECASE):
+            # "Authors. 2023. Title. Venue" (ACL, ACM) / "Authors (2023). Title. Venue" (APA)
+            return _first_sentence(after), item[: year.start()]
+    colon = re.search(r"(?<=[A-Z]\.):\s|(?<=[a-z]):\s(?=[A-Z])", item)
+    if colon and colon.start() < len(item) // 2:  # "Authors: Title. In: Venue" (LNCS)
+        return _first_sentence(item[colon.end() :]), item[: colon.start()]
+    initials = list(_AUTHORS_END.finditer(item[: len(item) // 2]))
+    if initials:  # "Liu, L. et al. Title. Venue 12, 1-9 (2024)." (Nature)
+        end = initials[-1].end()
+        return _first_sentence(item[end:].lstrip()), item[:end]
+    sentences = _SENTENCE_END.split(item)
+    if len(sentences) >= 2:  # "Authors. Title. Venue (2023)."
+        return sentences[1].strip(" ."), sentences[0]
+    return None, ""
+
+
+def _first_sentence(text: str) -> str:
+    venue = r"\s\(arXiv:|,\s(?:https?://|arXiv)|\.\s+(?:In:?|in|arXiv|at|Proceedings|Advances)\b"
+    text = re.split(venue, text)[0]
+    parts = _SENTENCE_END.split(text, maxsplit=1)
+    return parts[0].strip(" .,")
+
+
+def _authors(segment: str) -> list[Name]:
+    segment = re.sub(r"\bet al\.?|\band\b|&", ",", segment)
+    family_first = _FAMILY_FIRST.findall(segment)
+    given_first = _GIVEN_FIRST.findall(segment)
+    names = family_first if len(family_first) >= len(given_first) else given_first
+    return [Name(family=n.strip()) for n in dict.fromkeys(names) if len(n) > 1]
+
+
+def parse(item: str, origin: str) -> Record:
+    ids = identify(None)
+    doi = _DOI.search(item)
+    if doi:
+        ids = identify(doi.group().rstrip(".,;)]"))
+    arxiv = _ARXIV.search(item)
+    if arxiv:
+        ids = ids.merged(identify(arxiv.group(1)))
+    years = list(_YEAR.finditer(item))
+    year = years[0] if years else None
+    title, before = _title(item, year)
+    record = Record(
+        title=title or None,
+        authors=_authors(before),
+        issued=(int(year.group(1)),) if year else None,
+        doi=ids.doi,
+        arxiv_id=ids.arxiv_id,
+        arxiv_version=ids.arxiv_version,
+        origin=origin,
+        input_form=NAME,
+        citation=item,
+    )
+    return record.mark("input")
+
+
+def read(text: str, input_name: str) -> ReadResult:
+    result = ReadResult()
+    for line, item in items(text):
+        record = parse(item, f"{input_name}:{line}")
+        if not (record.title or record.doi or record.arxiv_id):
+            result.problems.append(f"{input_name}:{line}: no title, DOI or arXiv id found in it")
+            continue
+        result.records.append(record)
+    return result
