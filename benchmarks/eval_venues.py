@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT))
 
 from bibx.readers import read_path  # noqa: E402
 from bibx.resolver import Resolver  # noqa: E402
-from bibx.sources.dblp import venue_name  # noqa: E402
 from tests.fakes import (  # noqa: E402
     FakeArxiv,
     FakeClock,
@@ -30,6 +29,7 @@ from tests.fakes import (  # noqa: E402
     seed_venue,
     session,
     sources,
+    venue_outcomes,
 )
 
 
@@ -45,22 +45,9 @@ def main() -> None:
         arxiv.stop(), crossref.stop(), dblp.stop()
     meta = json.loads((ROOT / "fixtures" / "seed-metadata.json").read_text(encoding="utf-8"))
     papers = {p["arxiv_id"]: p for p in meta["papers"] if p.get("arxiv_id")}
-    right, none, wrong, skipped = [], [], [], 0
-    for record in out:
-        paper = papers[record.arxiv_id]
-        venue = seed_venue(paper.get("venue"))
-        if venue is None:
-            skipped += bool(paper.get("venue"))
-            continue
-        short, year, _ = venue
-        if not record.container_title:
-            none.append(record.arxiv_id)
-        elif record.year == year and (
-            record.container_title == venue_name(short) or record.doi == paper["published_doi"]
-        ):
-            right.append(record.arxiv_id)
-        else:
-            wrong.append(f"{record.arxiv_id}: {record.container_title} {record.year}")
+    found = venue_outcomes(out, papers)
+    right, none, wrong = found["right"], found["none"], found["wrong"]
+    skipped = sum(1 for p in papers.values() if p.get("venue") and not seed_venue(p["venue"]))
     print(f"seed papers with a venue: {len(right) + len(none) + len(wrong)} "
           f"(+{skipped} with 'year unconfirmed', skipped)")  # fmt: skip
     print(f"right venue and year: {len(right)}; no venue: {len(none)}; wrong: {len(wrong)}")

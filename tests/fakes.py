@@ -398,6 +398,29 @@ def dblp_hits(paper: dict) -> list[dict]:
     return hits
 
 
+def venue_outcomes(records: list, papers: dict[str, dict]) -> dict[str, list]:
+    """Seed papers whose venue and year the seed confirms, by outcome: "right" (the venue
+    named as users cite it, or the seed's publisher DOI, and the year), "none", "wrong"."""
+    from bibx.sources.dblp import venue_name
+
+    out: dict[str, list] = {"right": [], "none": [], "wrong": []}
+    for record in records:
+        paper = papers[record.arxiv_id]
+        venue = seed_venue(paper.get("venue"))
+        if venue is None:
+            continue
+        short, year, _ = venue
+        if not record.container_title:
+            out["none"].append(record.arxiv_id)
+        elif record.year == year and (
+            record.container_title == venue_name(short) or record.doi == paper["published_doi"]
+        ):
+            out["right"].append(record.arxiv_id)
+        else:
+            out["wrong"].append(f"{record.arxiv_id}: {record.container_title} {record.year}")
+    return out
+
+
 class FakeDblp(FakeService):
     """`/search/publ/api?q=…&format=json&h=…`: dblp's prefix AND search over the seed papers'
     hits, answered in dblp's JSON layout (all counters strings, CRLF line ends)."""

@@ -21,7 +21,15 @@ from bibx.sources.dblp import DblpAPI, parse_hits, venue_name
 from bibx.sources.dblp_dump import DblpDump, records
 from bibx.writers import bibtex, csljson, zotero_rdf
 from tests.conftest import PAGE, REFERENCE
-from tests.fakes import FakeDblp, Fault, dblp_hits, seed_venue, session, sources
+from tests.fakes import (
+    FakeDblp,
+    Fault,
+    dblp_hits,
+    seed_venue,
+    session,
+    sources,
+    venue_outcomes,
+)
 
 SAMPLES = REFERENCE / "dblp" / "search-api"
 
@@ -93,22 +101,11 @@ def test_seed_papers_get_their_venue_and_year_never_a_wrong_one(
 ):
     out, _ = resolve_page(arxiv_server, crossref_server, dblp_server, clock, tmp_path)
     by_id = {p["arxiv_id"]: p for p in seed["papers"] if p.get("arxiv_id")}
-    right, none, wrong = [], [], []
-    for record in out:
-        paper = by_id[record.arxiv_id]
-        venue = seed_venue(paper.get("venue"))
-        if venue is None:
-            assert not record.container_title or paper.get("published_doi"), record.arxiv_id
-            continue
-        short, year, _ = venue
-        if not record.container_title:
-            none.append(record.arxiv_id)
-        elif record.year == year and (
-            record.container_title == venue_name(short) or record.doi == paper["published_doi"]
-        ):
-            right.append(record.arxiv_id)
-        else:
-            wrong.append((record.arxiv_id, record.container_title, record.year))
+    for record in out:  # papers without a confirmed venue get none (unless Crossref's DOI)
+        if seed_venue(by_id[record.arxiv_id].get("venue")) is None:
+            assert not record.container_title or by_id[record.arxiv_id].get("published_doi")
+    found = venue_outcomes(out, by_id)
+    right, none, wrong = found["right"], found["none"], found["wrong"]
     assert wrong == [] and none == []
     assert len(right) == 31  # the 33 seed papers with a venue, but the two 'year unconfirmed'
     assert len(dblp_server.log) == 7  # shared requests, 10 titles each, beside arXiv's

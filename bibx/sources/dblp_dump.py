@@ -13,13 +13,10 @@ Records become `Record`s through the same conversion as the live API's hits.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import html.entities
 import json
-import os
 import re
 import sqlite3
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,9 +24,9 @@ from typing import Any
 
 from bibx.errors import SourceError
 from bibx.model import Record
-from bibx.paths import cache_dir
-from bibx.sources import CANDIDATES, Source
+from bibx.sources import CANDIDATES
 from bibx.sources.dblp import hit_to_record, query
+from bibx.sources.local_index import LocalIndex
 from bibx.text import words
 
 SCHEMA_VERSION = 1
@@ -165,73 +162,50 @@ def records(path: Path, dtd: Path | None = None) -> Iterator[dict[str, Any]]:
     parser.close()
 
 
-class DblpDump(Source):
+class DblpDump(LocalIndex):
     """The dblp dump at `path`, indexed on first use."""
 
     name = "dblp-dump"
-    local = True
     publishes = True
     venue_only = True
+    INDEX_PREFIX = "dblp"
+    SCHEMA_VERSION = SCHEMA_VERSION
+    SCHEMA = """
+        CREATE TABLE paper(id INTEGER PRIMARY KEY, json TEXT NOT NULL);
+        CREATE VIRTUAL TABLE paper_fts USING fts5(
+            title, content='', tokenize='unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE paper_vocab USING fts5vocab(paper_fts, 'row');
+    """
 
     def __init__(
         self, path: str | Path, cache: str | Path | None = None, dtd: Path | None = None
     ) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise SourceError(f"{self.path}: dblp dump not found")
+        if not Path(path).is_file():
+            raise SourceError(f"{path}: dblp dump not found")
         self.dtd = dtd
-        self.count = 0
-        self.db = self._connect(cache_dir(cache))
+        super().__init__(path, cache)
 
-    def _index_path(self, cache: Path) -> Path:
-        stat = self.path.stat()
-        ident = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{SCHEMA_VERSION}"
-        return cache / f"dblp-{hashlib.sha256(ident.encode()).hexdigest()[:16]}.sqlite"
+    def fill(self, db: sqlite3.Connection) -> None:
+        rows: list[tuple[int, str]] = []
+        titles: list[tuple[int, str]] = []
 
-    def _connect(self, cache: Path) -> sqlite3.Connection:
-        index = self._index_path(cache)
-        if not index.exists():
-            self.build(index)
-        return sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
+        def flush() -> None:
+            db.executemany("INSERT INTO paper VALUES (?, ?)", rows)
+            db.executemany("INSERT INTO paper_fts(rowid, title) VALUES (?, ?)", titles)
+            rows.clear()
+            titles.clear()
 
-    def build(self, index: Path) -> None:
-        fd, tmp = tempfile.mkstemp(dir=index.parent, prefix=".dblp-", suffix=".tmp")
-        os.close(fd)
         try:
-            db = sqlite3.connect(tmp)
-            db.executescript(
-                """
-                PRAGMA journal_mode = OFF;
-                PRAGMA synchronous = OFF;
-                CREATE TABLE paper(id INTEGER PRIMARY KEY, json TEXT NOT NULL);
-                CREATE VIRTUAL TABLE paper_fts USING fts5(
-                    title, content='', tokenize='unicode61 remove_diacritics 2');
-                CREATE VIRTUAL TABLE paper_vocab USING fts5vocab(paper_fts, 'row');
-                """
-            )
-            rows: list[tuple[int, str]] = []
-            titles: list[tuple[int, str]] = []
-            with db:
-                for number, info in enumerate(records(self.path, self.dtd), start=1):
-                    rows.append((number, json.dumps(info, ensure_ascii=False)))
-                    titles.append((number, str(info.get("title") or "")))
-                    if len(rows) >= 10_000:
-                        db.executemany("INSERT INTO paper VALUES (?, ?)", rows)
-                        db.executemany("INSERT INTO paper_fts(rowid, title) VALUES (?, ?)", titles)
-                        rows.clear()
-                        titles.clear()
-                    self.count = number
-                db.executemany("INSERT INTO paper VALUES (?, ?)", rows)
-                db.executemany("INSERT INTO paper_fts(rowid, title) VALUES (?, ?)", titles)
-            db.close()
-            os.replace(tmp, index)
+            for number, info in enumerate(records(self.path, self.dtd), start=1):
+                rows.append((number, json.dumps(info, ensure_ascii=False)))
+                titles.append((number, str(info.get("title") or "")))
+                if len(rows) >= 10_000:
+                    flush()
+            flush()
         except ET.ParseError as exc:
             raise SourceError(f"{self.path}: not a dblp XML dump ({exc})") from None
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise SourceError(f"{self.path}: cannot read the dblp dump: {exc}") from None
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
 
     def _rarest(self, terms: list[str]) -> list[str]:
         counts: dict[str, int] = {}

@@ -8,11 +8,8 @@ later runs open it at once and a changed snapshot is re-indexed.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -21,8 +18,7 @@ from typing import Any
 from bibx.errors import SourceError
 from bibx.ids import identify, issued_from_arxiv_id
 from bibx.model import Name, Record
-from bibx.paths import cache_dir
-from bibx.sources import Source
+from bibx.sources.local_index import LocalIndex
 from bibx.text import STOPWORDS, tex_to_text, words
 
 SCHEMA_VERSION = 2
@@ -96,82 +92,54 @@ def to_record(data: dict[str, Any], source: str = "arxiv-snapshot") -> Record:
     return record.mark(f"{source}:{arxiv_id}")
 
 
-class Snapshot(Source):
+class Snapshot(LocalIndex):
     """The snapshot at `path`, indexed on first use."""
 
     name = "arxiv-snapshot"
-    local = True  # asked first; the services only for what it leaves open
+    INDEX_PREFIX = "snapshot"
+    SCHEMA_VERSION = SCHEMA_VERSION
+    SCHEMA = """
+        CREATE TABLE paper(id TEXT PRIMARY KEY, doi TEXT, json TEXT NOT NULL);
+        CREATE VIRTUAL TABLE paper_fts USING fts5(
+            id UNINDEXED, title, abstract, tokenize='unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE paper_vocab USING fts5vocab(paper_fts, 'col');
+    """
 
     def __init__(self, path: str | Path, cache: str | Path | None = None) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise SourceError(f"{self.path}: arXiv snapshot not found")
+        if not Path(path).is_file():
+            raise SourceError(f"{path}: arXiv snapshot not found")
         self.problems: list[str] = []
-        self.db = self._connect(cache_dir(cache))
+        super().__init__(path, cache)
 
-    def _index_path(self, cache: Path) -> Path:
-        stat = self.path.stat()
-        ident = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{SCHEMA_VERSION}"
-        digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
-        return cache / f"snapshot-{digest}.sqlite"
+    def fill(self, db: sqlite3.Connection) -> None:
+        papers: list[tuple[str, str | None, str]] = []
+        texts: list[tuple[str, str, str]] = []
 
-    def _connect(self, cache: Path) -> sqlite3.Connection:
-        index = self._index_path(cache)
-        if not index.exists():
-            self._build(index)
-        return sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
+        def flush() -> None:
+            db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?)", papers)
+            db.executemany("INSERT INTO paper_fts VALUES (?, ?, ?)", texts)
+            papers.clear()
+            texts.clear()
 
-    def _build(self, index: Path) -> None:
-        fd, tmp = tempfile.mkstemp(dir=index.parent, prefix=".snapshot-", suffix=".tmp")
-        os.close(fd)
         try:
-            db = sqlite3.connect(tmp)
-            # a scratch file until the rename: no journal, no fsync per page
-            db.executescript(
-                """
-                PRAGMA journal_mode = OFF;
-                PRAGMA synchronous = OFF;
-                CREATE TABLE paper(id TEXT PRIMARY KEY, doi TEXT, json TEXT NOT NULL);
-                CREATE VIRTUAL TABLE paper_fts USING fts5(
-                    id UNINDEXED, title, abstract, tokenize='unicode61 remove_diacritics 2');
-                CREATE VIRTUAL TABLE paper_vocab USING fts5vocab(paper_fts, 'col');
-                """
-            )
-            papers: list[tuple[str, str | None, str]] = []
-            texts: list[tuple[str, str, str]] = []
-
-            def flush() -> None:
-                db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?)", papers)
-                db.executemany("INSERT INTO paper_fts VALUES (?, ?, ?)", texts)
-                papers.clear()
-                texts.clear()
-
-            with db:
-                for number, line in enumerate(_open(self.path), start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        data = json.loads(line)
-                        ident = identify(str(data["id"])).arxiv_id or str(data["id"])
-                    except (ValueError, KeyError, TypeError):
-                        self.problems.append(
-                            f"{self.path}:{number}: not a snapshot record; skipped"
-                        )
-                        continue
-                    doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
-                    papers.append((ident, doi, line.strip()))
-                    texts.append((ident, data.get("title") or "", data.get("abstract") or ""))
-                    if len(papers) >= 10_000:
-                        flush()
-                flush()
-                db.execute("CREATE INDEX paper_doi ON paper(doi)")
-            db.close()
-            os.replace(tmp, index)
+            for number, line in enumerate(_open(self.path), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                    ident = identify(str(data["id"])).arxiv_id or str(data["id"])
+                except (ValueError, KeyError, TypeError):
+                    self.problems.append(f"{self.path}:{number}: not a snapshot record; skipped")
+                    continue
+                doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
+                papers.append((ident, doi, line.strip()))
+                texts.append((ident, data.get("title") or "", data.get("abstract") or ""))
+                if len(papers) >= 10_000:
+                    flush()
+            flush()
         except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
             raise SourceError(f"{self.path}: cannot read the arXiv snapshot: {exc}") from None
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        db.execute("CREATE INDEX paper_doi ON paper(doi)")
 
     def _records(self, rows: list[tuple[str]]) -> list[Record]:
         return [to_record(json.loads(row[0])) for row in rows]

@@ -1,0 +1,64 @@
+"""A local file (the arXiv snapshot, dblp's dump) indexed once into SQLite in the cache directory.
+
+The index is named after the file's path, size, modification time and the index's schema
+version, so later runs open it at once and a changed file (or a new schema) is indexed again. It
+is built in a scratch file beside its final name (no journal, no fsync per page) and renamed
+into place whole: an interrupted build leaves no half index behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+from bibx.paths import cache_dir
+from bibx.sources import Source
+
+
+class LocalIndex(Source):
+    """A `Source` answering from the SQLite index of a local file; subclasses `fill` it."""
+
+    local = True
+    INDEX_PREFIX: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+    SCHEMA: ClassVar[str]  # the tables, created in the scratch database before `fill`
+
+    def __init__(self, path: str | Path, cache: str | Path | None = None) -> None:
+        self.path = Path(path)
+        self.db = self._connect(cache_dir(cache))
+
+    def index_path(self, cache: Path) -> Path:
+        stat = self.path.stat()
+        ident = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{self.SCHEMA_VERSION}"
+        digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
+        return cache / f"{self.INDEX_PREFIX}-{digest}.sqlite"
+
+    def _connect(self, cache: Path) -> sqlite3.Connection:
+        index = self.index_path(cache)
+        if not index.exists():
+            self.build(index)
+        return sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
+
+    def build(self, index: Path) -> None:
+        fd, tmp = tempfile.mkstemp(dir=index.parent, prefix=f".{self.INDEX_PREFIX}-", suffix=".tmp")
+        os.close(fd)
+        try:
+            db = sqlite3.connect(tmp)
+            db.executescript(
+                "PRAGMA journal_mode = OFF;\nPRAGMA synchronous = OFF;\n" + self.SCHEMA
+            )
+            with db:
+                self.fill(db)
+            db.close()
+            os.replace(tmp, index)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    def fill(self, db: sqlite3.Connection) -> None:
+        """Read the file into the scratch database; raise SourceError on a file it cannot read."""
+        raise NotImplementedError
