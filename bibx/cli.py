@@ -515,6 +515,59 @@ def resolve(
     guarded(work, quiet)
 
 
+index_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True, help="Build a local source's index ahead."
+)
+app.add_typer(index_app, name="index")
+
+
+@index_app.command("snapshot")
+def index_snapshot(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="arXiv's metadata snapshot.")],
+    cache: CacheOpt = None,
+) -> None:
+    """Index arXiv's metadata snapshot once (minutes for the whole file), for every later run."""
+    from bibx.sources.snapshot import Snapshot
+
+    _index(lambda progress: Snapshot(path, cache=cache, progress=progress), path)
+
+
+@index_app.command("dblp")
+def index_dblp(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="dblp's dblp.xml(.gz) dump.")],
+    cache: CacheOpt = None,
+) -> None:
+    """Index dblp's XML dump once (about 11 minutes for the whole dump), for every later run."""
+    from bibx.sources.dblp_dump import DblpDump
+
+    _index(lambda progress: DblpDump(path, cache=cache, progress=progress), path)
+
+
+def _index(make: Callable[[Callable[[int], None]], Any], path: Path) -> None:
+    """Build (or find) an index, saying how far it is and where it went."""
+    import time
+
+    start = time.perf_counter()
+
+    def progress(count: int) -> None:
+        rate = count / max(time.perf_counter() - start, 1e-9)
+        say(f"{path}: {count:,} records read ({rate:,.0f}/s)")
+
+    try:
+        source = make(progress)
+    except BibxError as exc:
+        say(f"error: {exc}")
+        raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        say("interrupted: no index written (the old one, if any, is kept)")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    for line in source.problems:
+        say(f"warning: {line}")
+    size = source.index.stat().st_size / 2**20
+    how = f"built in {time.perf_counter() - start:.1f} s" if source.built else "already built"
+    say(f"{path}: index {how}: {source.index} ({size:.1f} MiB); later runs use it at once")
+
+
 def main() -> None:
     # requests-cache imports boto3, when it is installed, for a DynamoDB backend bibx never
     # uses: 110 ms of every run. Marking it absent makes requests-cache skip that backend.

@@ -249,3 +249,17 @@ def test_shell_completion_completes_commands_and_choices():
 
     assert complete("bibx en", 1) == ["enrich"]
     assert complete("bibx export --bib-dialect ", 3) == ["bibtex", "biblatex"]
+
+
+def test_index_a_snapshot_ahead_then_every_run_finds_it(tmp_path):
+    from bibx.sources.snapshot import Snapshot
+
+    cache = tmp_path / "cache"
+    first = runner.invoke(app, ["index", "snapshot", str(SNAPSHOT), "--cache", str(cache)])
+    assert first.exit_code == EXIT_OK, first.stderr
+    assert "index built in" in first.stderr
+    again = runner.invoke(app, ["index", "snapshot", str(SNAPSHOT), "--cache", str(cache)])
+    assert "index already built" in again.stderr
+    assert Snapshot(SNAPSHOT, cache=cache).built is False  # an export run opens it at once
+    missing = runner.invoke(app, ["index", "dblp", str(tmp_path / "no.xml.gz")])
+    assert missing.exit_code == EXIT_ERROR and "dblp dump not found" in missing.stderr

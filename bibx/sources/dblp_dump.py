@@ -18,7 +18,7 @@ import json
 import re
 import sqlite3
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -178,12 +178,16 @@ class DblpDump(LocalIndex):
     """
 
     def __init__(
-        self, path: str | Path, cache: str | Path | None = None, dtd: Path | None = None
+        self,
+        path: str | Path,
+        cache: str | Path | None = None,
+        progress: Callable[[int], None] | None = None,
+        dtd: Path | None = None,
     ) -> None:
         if not Path(path).is_file():
             raise SourceError(f"{path}: dblp dump not found")
         self.dtd = dtd
-        super().__init__(path, cache)
+        super().__init__(path, cache, progress)
 
     def fill(self, db: sqlite3.Connection) -> None:
         rows: list[tuple[int, str]] = []
@@ -201,6 +205,7 @@ class DblpDump(LocalIndex):
                 titles.append((number, str(info.get("title") or "")))
                 if len(rows) >= 10_000:
                     flush()
+                self.tell(number)
             flush()
         except ET.ParseError as exc:
             raise SourceError(f"{self.path}: not a dblp XML dump ({exc})") from None

@@ -12,6 +12,7 @@ import hashlib
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -27,8 +28,16 @@ class LocalIndex(Source):
     SCHEMA_VERSION: ClassVar[int]
     SCHEMA: ClassVar[str]  # the tables, created in the scratch database before `fill`
 
-    def __init__(self, path: str | Path, cache: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        cache: str | Path | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         self.path = Path(path)
+        self.progress = progress  # called with the number of records read, while building
+        self.built = False  # this run built the index (else it was found)
+        self.index = self.index_path(cache_dir(cache))
         self.db = self._connect(cache_dir(cache))
 
     def index_path(self, cache: Path) -> Path:
@@ -55,6 +64,7 @@ class LocalIndex(Source):
                 self.fill(db)
             db.close()
             os.replace(tmp, index)
+            self.built = True
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -62,3 +72,8 @@ class LocalIndex(Source):
     def fill(self, db: sqlite3.Connection) -> None:
         """Read the file into the scratch database; raise SourceError on a file it cannot read."""
         raise NotImplementedError
+
+    def tell(self, count: int) -> None:
+        """Report progress every 100,000 records while building."""
+        if self.progress is not None and count % 100_000 == 0:
+            self.progress(count)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -105,11 +105,16 @@ class Snapshot(LocalIndex):
         CREATE VIRTUAL TABLE paper_vocab USING fts5vocab(paper_fts, 'col');
     """
 
-    def __init__(self, path: str | Path, cache: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        cache: str | Path | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         if not Path(path).is_file():
             raise SourceError(f"{path}: arXiv snapshot not found")
         self.problems: list[str] = []
-        super().__init__(path, cache)
+        super().__init__(path, cache, progress)
 
     def fill(self, db: sqlite3.Connection) -> None:
         papers: list[tuple[str, str | None, str]] = []
@@ -136,6 +141,7 @@ class Snapshot(LocalIndex):
                 texts.append((ident, data.get("title") or "", data.get("abstract") or ""))
                 if len(papers) >= 10_000:
                     flush()
+                self.tell(number)
             flush()
         except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
             raise SourceError(f"{self.path}: cannot read the arXiv snapshot: {exc}") from None
