@@ -155,6 +155,9 @@ def parse(item: str, origin: str) -> Record:
 def read(text: str, input_name: str) -> ReadResult:
     result = ReadResult()
     for line, item in items(text):
+        if len(item) < 40 and not _YEAR.search(item):  # "References", a running head, "12"
+            result.warnings.append(f"{input_name}:{line}: not a reference, skipped: {item!r}")
+            continue
         record = parse(item, f"{input_name}:{line}")
         if not (record.title or record.doi or record.arxiv_id):
             result.problems.append(f"{input_name}:{line}: no title, DOI or arXiv id found in it")
