@@ -390,3 +390,42 @@ def test_pandoc_renders_a_document_citing_by_identifier(tmp_path):
     assert rendered.returncode == 0 and rendered.stderr == ""  # no citation left undefined
     assert "Huang et al. 2024" in rendered.stdout and "An et al." in rendered.stdout
     assert "???" not in rendered.stdout
+
+
+@pytest.fixture(scope="module")
+def conference_entries(tmp_path_factory) -> list[Record]:
+    """The seed page resolved through the loopback arXiv, Crossref and dblp: its conference
+    papers (NeurIPS, ICLR, ICML, ACL ... from dblp, or Crossref with a DOI)."""
+    from tests.fakes import FakeArxiv, FakeClock, FakeCrossref, FakeDblp, session, sources
+
+    servers = FakeArxiv().start(), FakeCrossref().start(), FakeDblp().start()
+    try:
+        http = session(*servers[:2], FakeClock(), tmp_path_factory.mktemp("c"), dblp=servers[2])
+        out = Resolver(sources(http, *servers)).resolve(read_path(PAGE).records)
+    finally:
+        for server in servers:
+            server.stop()
+    found = [r for r in out if r.type == "paper-conference" and r.container_title]
+    assert len(found) >= 25
+    return found
+
+
+@pytest.mark.parametrize("processor", ["bibtex", "biber"])
+def test_conference_entries_compile_without_warnings(conference_entries, tmp_path, processor):
+    dialect = "bibtex" if processor == "bibtex" else "biblatex"
+    text = bibtex.write(conference_entries, WriteOptions(dialect=dialect)).text
+    assert text.count("@inproceedings{") == len(conference_entries)
+    keys = re.findall(r"^@\w+\{(.+),$", text, re.M)
+    log, blg = compile_latex(tmp_path, text, keys, processor, validate=processor == "biber")
+    assert not re.search(r"Warning--|WARN|ERROR", blg), blg
+    assert latex_problems(log) == []
+
+
+def test_conference_entries_through_pandoc_and_citation_js(conference_entries, tmp_path):
+    path = written(conference_entries, tmp_path, "csl-json")
+    done = pandoc(tmp_path, path)
+    assert done.stderr == ""
+    assert "Advances in Neural Information Processing Systems" in done.stdout
+    items = citation_js(path)
+    assert len(items) == len(conference_entries)
+    assert all(i.get("container-title") for i in items)
