@@ -270,3 +270,23 @@ def test_snapshot_first_then_crossref_for_published_versions(
     assert (deal.type, deal.container_title) == ("paper-conference", "ACL 2025 (Long Papers)")
     published = [r for r in out if r.container_title]
     assert len(published) == 7  # the seed's seven papers with a publisher DOI
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "DeAL: Decoding-time Alignmnet for Large Language Models",  # a common word misspelt
+        "RULER: What's the Real Context Size of Your Long-Contxet Language Models?",
+        "LM-Infinte: Zero-Shot Extreme Length Generalization for Large Language Models",
+    ],
+)
+def test_a_title_with_a_typo_still_finds_its_paper(
+    arxiv_server, crossref_server, clock, tmp_path, title
+):
+    """arXiv ANDs every title word, so a misspelt one finds nothing; the retry asks for half
+    the words twice (OR'ed, in the same one request), so no single word can exclude the paper."""
+    http = session(arxiv_server, crossref_server, clock, tmp_path)
+    arxiv_only = [ArxivAPI(http, arxiv_server.api)]  # Crossref's fuzzier search would find it
+    [out] = Resolver(arxiv_only, prefer="preprint").resolve([Record(title=title)])
+    assert out.status == "resolved", out.reason
+    assert len(arxiv_server.log) == 2  # the first search, and one retry

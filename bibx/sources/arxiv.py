@@ -129,6 +129,20 @@ def title_clause(title: str) -> str | None:
     return "(" + " AND ".join(f"ti:{w}" for w in terms if w in keep) + ")"
 
 
+def half_clauses(title: str) -> list[str]:
+    """Two `ti:` clauses, each with half the title's words (alternately), for a title that found
+    nothing whole: arXiv ANDs every word, so one misspelled word hides the paper; it can break
+    only one half. A title of fewer than four words stays whole."""
+    terms = [w for w in dict.fromkeys(words(title)) if w not in STOPWORDS and len(w) > 1]
+    keep = set(sorted(terms, key=len, reverse=True)[:MAX_WORDS_PER_TITLE])
+    terms = [w for w in terms if w in keep]
+    if len(terms) < 4:
+        whole = title_clause(title)
+        return [whole] if whole else []
+    halves = (terms[0::2], terms[1::2])
+    return ["(" + " AND ".join(f"ti:{w}" for w in half) + ")" for half in halves]
+
+
 def abstract_clause(abstract: str) -> str | None:
     """`abs:` clause for an abstract: its most specific words from the opening, ANDed. Used when
     a title finds nothing (titles change between versions; the opening of an abstract rarely)."""
@@ -205,14 +219,17 @@ class ArxivAPI(LiveSource):
     def _search_many(self, entries: list[Record], retry: bool) -> list[list[Record]]:
         """Candidates for each entry, several entries to a request (an OR of their clauses).
         Every entry gets every record of its request: the resolver's scoring sorts them out.
-        On `retry` (entries a first pass left open) the groups are smaller and an entry's
-        abstract is searched too, since titles change between versions and abstracts less."""
+        On `retry` (entries a first pass left open) the groups are smaller, the title is asked
+        in two halves (a misspelled word hides a paper from an AND of every word; it can break
+        only one half) and an entry's abstract is searched too, since titles change between
+        versions and abstracts less. Still one request per group: the retry costs no more."""
         out: list[list[Record]] = [[] for _ in entries]
         todo = []
         for index, entry in enumerate(entries):
-            clauses = [title_clause(entry.title or "")]
-            if retry:
-                clauses.append(abstract_clause(entry.abstract or ""))
+            if retry:  # no word may exclude the paper now: half titles, and the abstract
+                clauses = [*half_clauses(entry.title or ""), abstract_clause(entry.abstract or "")]
+            else:
+                clauses = [title_clause(entry.title or "")]
             found = [c for c in clauses if c]
             if found:
                 todo.append((index, " OR ".join(found)))
