@@ -101,9 +101,16 @@ PREFIXES = {"error": "error: ", "warning": "warning: ", "merged": "merged: ",
 def printer(quiet: bool) -> Report:
     """What the run reports, on stderr as it comes: errors always, the rest unless quiet."""
 
+    live = sys.stderr.isatty()
+
     def report(level: str, message: str) -> None:
         if quiet and level != "error":
             return
+        if level == "wait" and live:  # a terminal: one status line, rewritten in place
+            print(f"\r  {message}\033[K", end="", file=sys.stderr, flush=True)
+            return
+        if live:
+            print("\r\033[K", end="", file=sys.stderr)
         say(f"{PREFIXES.get(level, '')}{message}{' ...' if level == 'progress' else ''}")
 
     return report

@@ -90,7 +90,10 @@ def read_inputs(
 
 
 def _sources(options: SourceOptions, report: Report) -> tuple[list[Source], HttpSession | None]:
-    sources, http = build(options)
+    def waiting(service: str, seconds: float) -> None:
+        report("wait", f"waiting {seconds:.1f} s for {service}'s rate limit")
+
+    sources, http = build(options, waiting)
     for source in sources:  # lines of a snapshot that could not be indexed
         for line in source.problems:
             report("warning", line)

@@ -52,3 +52,19 @@ def test_the_shared_state_falls_back_when_its_directory_cannot_be_made(tmp_path)
     assert all(limiter.shared is None for limiter in limiters.values())
     with limiters["a"]:  # still a working, in-process limiter
         pass
+
+
+def test_the_user_is_told_what_is_being_waited_for():
+    from bibx.sources import polite_limiters
+    from bibx.sources.arxiv import ArxivAPI
+    from tests.fakes import FakeClock
+
+    clock, told = FakeClock(), []
+    limiters = polite_limiters(
+        {ArxivAPI: "http://a/api/query"}, None, clock, clock.sleep,
+        waiting=lambda service, seconds: told.append((service, round(seconds, 1))),
+    )  # fmt: skip
+    for _ in range(3):
+        with limiters["a"]:
+            pass
+    assert told == [("arxiv", 3.0), ("arxiv", 3.0)]  # the first request does not wait

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -113,13 +113,14 @@ def polite_limiters(
     clock: Clock = time.monotonic,
     sleep: Sleep = time.sleep,
     shared_dir: Path | None = None,
+    waiting: Callable[[str, float], None] | None = None,
 ) -> dict[str, RateLimiter]:
     """Every live source's limits, kept across every bibx process sharing `shared_dir`."""
     from bibx.sources.http import SharedClock
 
     limiters: dict[str, RateLimiter] = {}
     for cls, url in urls.items():
-        limiters.update(cls.limiters(url, mailto, clock, sleep))
+        limiters.update(cls.limiters(url, mailto, clock, _said(sleep, cls.name, waiting)))
     if shared_dir is not None:
         for key, limiter in limiters.items():
             name = "".join(c if c.isalnum() or c in ".-" else "_" for c in key)
@@ -127,7 +128,22 @@ def polite_limiters(
     return limiters
 
 
-def build(options: SourceOptions) -> tuple[list[Source], HttpSession | None]:
+def _said(sleep: Sleep, service: str, waiting: Callable[[str, float], None] | None) -> Sleep:
+    """`sleep`, telling `waiting` first what is being waited for (a second or more)."""
+    if waiting is None:
+        return sleep
+
+    def told(seconds: float) -> None:
+        if seconds >= 1.0:
+            waiting(service, seconds)
+        sleep(seconds)
+
+    return told
+
+
+def build(
+    options: SourceOptions, waiting: Callable[[str, float], None] | None = None
+) -> tuple[list[Source], HttpSession | None]:
     """The snapshot (if any) first, then the live services through one shared session."""
     from bibx.paths import cache_dir
     from bibx.sources.snapshot import Snapshot
@@ -161,7 +177,7 @@ def build(options: SourceOptions) -> tuple[list[Source], HttpSession | None]:
         use_cache=options.use_cache,
         offline=options.offline,
         mailto=options.mailto,
-        limiters=polite_limiters(urls, options.mailto, shared_dir=shared),
+        limiters=polite_limiters(urls, options.mailto, shared_dir=shared, waiting=waiting),
     )
     sources += [cls(http, url) for cls, url in urls.items()]
     return sources, http
