@@ -44,10 +44,6 @@ class CiteResult:
     uncited: list[str] = field(default_factory=list)  # in the file, cited by nothing
     problems: list[str] = field(default_factory=list)  # the target could not be read (parts)
 
-    @property
-    def complete(self) -> bool:
-        return not self.undefined
-
 
 def target_of(citations: Citations, given: Path | None) -> Path:
     if given is not None:
@@ -110,7 +106,7 @@ def cite(
         asker = resolver if isinstance(resolver, Resolver) else resolver()
         for record in asker.resolve(wanted):
             if record.status == "resolved":
-                result.added.append(record.copy(key=record.key))
+                result.added.append(record)
             else:
                 result.undefined.append((record.key or "", f"{record.status}: {record.reason}"))
     if ALL not in citations.keys:

@@ -238,7 +238,6 @@ class Layout:
     align: int | None  # the column names are padded to, when the entry aligns its `=`
     quotes: bool
     trailing_comma: bool
-    newline: str = "\n"
 
 
 def layout(entry_text: str, spans: EntrySpans) -> Layout:
