@@ -168,6 +168,7 @@ class DblpDump(LocalIndex):
     name = "dblp-dump"
     publishes = True
     venue_only = True
+    WHAT = "dblp dump"
     INDEX_PREFIX = "dblp"
     SCHEMA_VERSION = SCHEMA_VERSION
     SCHEMA = """
@@ -184,8 +185,6 @@ class DblpDump(LocalIndex):
         progress: Callable[[int], None] | None = None,
         dtd: Path | None = None,
     ) -> None:
-        if not Path(path).is_file():
-            raise SourceError(f"{path}: dblp dump not found")
         self.dtd = dtd
         super().__init__(path, cache, progress)
 

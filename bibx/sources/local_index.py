@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from bibx.errors import SourceError
 from bibx.paths import cache_dir
 from bibx.sources import Source
 
@@ -24,6 +25,7 @@ class LocalIndex(Source):
     """A `Source` answering from the SQLite index of a local file; subclasses `fill` it."""
 
     local = True
+    WHAT: ClassVar[str]  # the file, as messages name it ("arXiv snapshot")
     INDEX_PREFIX: ClassVar[str]
     SCHEMA_VERSION: ClassVar[int]
     SCHEMA: ClassVar[str]  # the tables, created in the scratch database before `fill`
@@ -35,10 +37,13 @@ class LocalIndex(Source):
         progress: Callable[[int], None] | None = None,
     ) -> None:
         self.path = Path(path)
+        if not self.path.is_file():
+            raise SourceError(f"{self.path}: {self.WHAT} not found")
         self.progress = progress  # called with the number of records read, while building
+        self.problems: list[str] = []  # records of the file that could not be read
         self.built = False  # this run built the index (else it was found)
         self.index = self.index_path(cache_dir(cache))
-        self.db = self._connect(cache_dir(cache))
+        self.db = self._connect()
 
     def index_path(self, cache: Path) -> Path:
         stat = self.path.stat()
@@ -46,11 +51,10 @@ class LocalIndex(Source):
         digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
         return cache / f"{self.INDEX_PREFIX}-{digest}.sqlite"
 
-    def _connect(self, cache: Path) -> sqlite3.Connection:
-        index = self.index_path(cache)
-        if not index.exists():
-            self.build(index)
-        return sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
+    def _connect(self) -> sqlite3.Connection:
+        if not self.index.exists():
+            self.build(self.index)
+        return sqlite3.connect(f"file:{self.index}?mode=ro", uri=True, check_same_thread=False)
 
     def build(self, index: Path) -> None:
         fd, tmp = tempfile.mkstemp(dir=index.parent, prefix=f".{self.INDEX_PREFIX}-", suffix=".tmp")

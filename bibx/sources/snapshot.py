@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,7 @@ class Snapshot(LocalIndex):
     """The snapshot at `path`, indexed on first use."""
 
     name = "arxiv-snapshot"
+    WHAT = "arXiv snapshot"
     INDEX_PREFIX = "snapshot"
     SCHEMA_VERSION = SCHEMA_VERSION
     SCHEMA = """
@@ -104,17 +105,6 @@ class Snapshot(LocalIndex):
             id UNINDEXED, title, abstract, tokenize='unicode61 remove_diacritics 2');
         CREATE VIRTUAL TABLE paper_vocab USING fts5vocab(paper_fts, 'col');
     """
-
-    def __init__(
-        self,
-        path: str | Path,
-        cache: str | Path | None = None,
-        progress: Callable[[int], None] | None = None,
-    ) -> None:
-        if not Path(path).is_file():
-            raise SourceError(f"{path}: arXiv snapshot not found")
-        self.problems: list[str] = []
-        super().__init__(path, cache, progress)
 
     def fill(self, db: sqlite3.Connection) -> None:
         papers: list[tuple[str, str | None, str]] = []
