@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from bibx.match import deduplicate
 from bibx.model import Record
-from bibx.readers.bibtex import Block, EntrySpans, FieldSpan, blocks, expand, names, scan_fields
+from bibx.readers.bibtex import Block, EntrySpans, FieldSpan, blocks, expand, names
 from bibx.resolver import Resolver
 from bibx.text import match_key, page_range, tex_to_text
 from bibx.vocab.bibtex import BIBLATEX_ONLY, VENUE_NAMES
@@ -361,7 +361,7 @@ def enrich_text(
         results.append(result)
         if record.status != "resolved":
             continue
-        spans = scan_fields(block.text)
+        spans = block.spans  # read once, by the reader
         if spans is None:
             continue
         original = block.record

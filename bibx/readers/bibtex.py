@@ -214,11 +214,8 @@ def _is_arxiv(fields: dict[str, str]) -> bool:
     )
 
 
-def fields_of(entry_text: str, strings: dict[str, str]) -> dict[str, str] | None:
+def fields_of(entry_text: str, spans: EntrySpans, strings: dict[str, str]) -> dict[str, str]:
     """An entry's fields, lower-cased name -> LaTeX value (first of repeated names)."""
-    spans = scan_fields(entry_text)
-    if spans is None:
-        return None
     out: dict[str, str] = {}
     for span in spans.fields:
         out.setdefault(
@@ -317,6 +314,7 @@ class Block:
     text: str
     key: str
     record: Record | None  # None: the entry could not be read
+    spans: EntrySpans | None  # where its type and fields are in `text` (None: not plain BibTeX)
 
 
 def blocks(text: str, input_name: str) -> tuple[list[Block], ReadResult]:
@@ -345,17 +343,18 @@ def blocks(text: str, input_name: str) -> tuple[list[Block], ReadResult]:
             )
         elif isinstance(block, Entry):
             origin = f"{input_name}:{line}"
-            latex = fields_of(raw, strings)
+            spans = scan_fields(raw)
             record = None
             try:
-                if latex is None:
+                if spans is None:
                     raise ValueError("its fields are not in BibTeX syntax")
+                latex = fields_of(raw, spans, strings)
                 record, problems = to_record(block.entry_type, block.key, latex, origin)
                 result.records.append(record)
                 result.warnings.extend(problems)
             except Exception as exc:  # one odd entry must never sink the file
                 result.problems.append(f"{origin}: skipped {block.key!r}: {exc}")
-            found.append(Block(start, line, raw, block.key, record))
+            found.append(Block(start, line, raw, block.key, record, spans))
     return found, result
 
 
