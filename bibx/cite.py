@@ -24,9 +24,8 @@ from bibx.model import Record
 from bibx.output import write_atomic
 from bibx.readers import read_path
 from bibx.resolver import Resolver
+from bibx.run import Report, ignore
 from bibx.writers import WriteOptions, form_of_path, writers
-
-Report = Callable[[str, str], None]
 
 
 def identifier_of(key: str) -> PaperId | None:
@@ -60,7 +59,7 @@ def cite(
     *,
     to: Path | None = None,
     dialect: str = "bibtex",
-    report: Report = lambda level, message: None,
+    report: Report = ignore,
 ) -> CiteResult:
     citations = Citations()
     for document in documents:
