@@ -3,7 +3,8 @@
 Exit codes (docs/guide.md): 0 every entry resolved; 3 some entries unresolved or ambiguous (all
 still written); 1 an error (an input or an entry could not be read, or a service failed and left
 an entry unresolved; any service failure with --strict); 2 bad usage; 4 `enrich --dry-run` would
-change something; 130 interrupted.
+change something; 5 `cite`: a key still undefined; 6 `check`: a verdict named by --fail-on;
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from bibx import __version__
 from bibx.errors import BibxError
 from bibx.output import write_atomic
 from bibx.readers import forms
-from bibx.report import render_report, render_table, report_row
+from bibx.report import (
+    check_summary,
+    render_check,
+    render_check_report,
+    render_report,
+    render_table,
+    report_row,
+)
 from bibx.run import (
     EXIT_CHANGES,
     EXIT_ERROR,
@@ -32,6 +40,7 @@ from bibx.run import (
     EXIT_USAGE,
     Report,
     Run,
+    check_inputs,
     cite_documents,
     convert_inputs,
     count,
@@ -520,6 +529,58 @@ def resolve(
         return run
 
     guarded(work, quiet)
+
+
+VERDICT_NAMES = ("disagrees", "not-found", "could-not-check")
+
+
+@app.command()
+@with_sources
+def check(
+    inputs: InputsArg,
+    report: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Also write the verdicts to FILE (.json or .csv)."),
+    ] = None,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            metavar="VERDICTS",
+            help="Exit 6 when an entry gets one of these verdicts, comma-separated: "
+            f"{', '.join(VERDICT_NAMES)}; 'none' never fails.",
+        ),
+    ] = "disagrees,not-found",
+    form: FromOpt = None,
+    quiet: QuietOpt = False,
+    *,
+    sources: SourceOptions,
+) -> None:
+    """Check every reference of INPUTS: is it a real work, and does the entry agree with its
+    record (title, authors, year, venue, DOI, arXiv id)? Nothing is changed."""
+    failing = frozenset(v.strip() for v in fail_on.split(",") if v.strip()) - {"none"}
+    unknown = failing - set(VERDICT_NAMES)
+    if unknown:
+        say(f"error: --fail-on: unknown verdict {', '.join(sorted(unknown))} "
+            f"(choose from {', '.join(VERDICT_NAMES)}, or none)")  # fmt: skip
+        raise typer.Exit(EXIT_USAGE)
+    if report is not None and report.suffix.lower() not in (".csv", ".json"):
+        say(f"error: {report}: the report must end in .csv or .json")
+        raise typer.Exit(EXIT_USAGE)
+
+    def work() -> Run:
+        run, verdicts = check_inputs(inputs, form, sources, failing, printer(quiet))
+        sys.stdout.write(render_check(verdicts))
+        if report is not None:
+            write_atomic(report, render_check_report(verdicts, report.suffix.lower()))
+            if not quiet:
+                say(f"wrote {report} ({count(len(verdicts))})")
+        if not quiet:
+            say(check_summary(verdicts))
+            if run.http is not None:
+                say(f"{count(run.http.requests_sent, 'request')} sent")
+        return run
+
+    guarded(work, quiet=True)
 
 
 index_app = typer.Typer(

@@ -1,11 +1,15 @@
-"""The `bibx resolve` report: one row per entry, as a terminal table, CSV or JSON."""
+"""The reports of `bibx resolve` and `bibx check`: one row per entry, as a terminal table,
+CSV or JSON."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from dataclasses import asdict
+from typing import Any
 
+from bibx.check import VERDICTS, Verdict
 from bibx.model import Record
 
 COLUMNS = ["input", "given", "outcome", "confidence", "arxiv_id", "doi", "title_found", "signals"]
@@ -50,3 +54,101 @@ def render_report(rows: list[dict[str, str]], suffix: str) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------ bibx check
+
+CHECK_COLUMNS = ["input", "key", "verdict", "title", "found", "found_title", "differences",
+                 "notes"]  # fmt: skip
+HEADINGS = {"not-found": "not found", "disagrees": "disagrees",
+            "could-not-check": "could not check", "verified": "verified"}  # fmt: skip
+
+
+def _work(record: Record | None) -> dict[str, str | int | None] | None:
+    if record is None:
+        return None
+    return {
+        "title": record.title,
+        "arxiv_id": record.arxiv_id,
+        "doi": record.doi,
+        "venue": record.container_title,
+        "year": record.year,
+    }
+
+
+def _found(verdict: Verdict) -> str:
+    record = verdict.record
+    if record is None:
+        return ""
+    ids = [f"arXiv:{record.arxiv_id}" if record.arxiv_id else ""]
+    for version in verdict.versions:
+        if version.doi:
+            ids.append(f"doi:{version.doi}")
+    return " ".join(dict.fromkeys(i for i in ids if i))
+
+
+def check_rows(verdicts: list[Verdict]) -> list[dict[str, Any]]:
+    """One row per entry for programs (JSON); `check_table` flattens them for CSV."""
+    return [
+        {
+            "input": v.entry.origin or "",
+            "key": v.entry.key or "",
+            "verdict": v.verdict,
+            "title": v.entry.title or v.entry.named_by(),
+            "found": _work(v.record),
+            "published": _work(v.published),
+            "differences": [asdict(d) for d in v.differences],
+            "notes": v.notes,
+            "searched": v.searched,
+        }
+        for v in verdicts
+    ]
+
+
+def render_check_report(verdicts: list[Verdict], suffix: str) -> str:
+    rows = check_rows(verdicts)
+    if suffix == ".json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CHECK_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for verdict, row in zip(verdicts, rows, strict=True):
+        writer.writerow(
+            {
+                **{c: row[c] for c in ("input", "key", "verdict", "title")},
+                "found": _found(verdict),
+                "found_title": verdict.record.title if verdict.record else "",
+                "differences": " | ".join(d.message for d in verdict.differences),
+                "notes": " | ".join(verdict.notes),
+            }
+        )
+    return buffer.getvalue()
+
+
+def render_check(verdicts: list[Verdict]) -> str:
+    """For a person: grouped by verdict, worst first; under each entry what differs and why."""
+    lines: list[str] = []
+    for name in VERDICTS:
+        group = [v for v in verdicts if v.verdict == name]
+        if not group:
+            continue
+        lines.append(f"{HEADINGS[name]} ({len(group)})")
+        for verdict in group:
+            entry = verdict.entry
+            where = " ".join(p for p in (entry.origin, entry.key) if p)
+            title = entry.title or entry.named_by()
+            found = f"  -> {_found(verdict)}" if verdict.record is not None else ""
+            lines.append(f"  {where}: {_cut(title, 70)}{found}")
+            lines += [f"      {d.message}" for d in verdict.differences]
+            lines += [f"      {note}" for note in verdict.notes]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def check_summary(verdicts: list[Verdict]) -> str:
+    counts = {name: sum(v.verdict == name for v in verdicts) for name in VERDICTS}
+    entries = f"{len(verdicts)} {'entry' if len(verdicts) == 1 else 'entries'}"
+    return (
+        f"{entries}: {counts['verified']} verified, {counts['disagrees']} disagree, "
+        f"{counts['not-found']} not found, {counts['could-not-check']} could not be checked"
+    )

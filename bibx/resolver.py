@@ -49,6 +49,8 @@ class Case:
     problems: list[str] = field(default_factory=list)
     searched: bool = False  # known by its title: its candidates come from searches
     asked: set[str] = field(default_factory=set)  # sources that searched for it already
+    found: Record | None = None  # the source's record accepted for it, before any merging
+    published: Record | None = None  # the published version swapped in, if any
 
     @property
     def open(self) -> bool:
@@ -77,6 +79,11 @@ class Resolver:
             self.progress(message)
 
     def resolve(self, entries: list[Record]) -> list[Record]:
+        return [one_version(c.result) for c in self.resolve_cases(entries)]
+
+    def resolve_cases(self, entries: list[Record]) -> list[Case]:
+        """Every entry's case, decided: what was accepted for it, from which records, and why
+        (`bibx check` compares the entry with the records themselves, not with the merge)."""
         cases = [Case(entry) for entry in entries]
         self._by_id(cases)
         # Local sources first; the services only for what they leave open, and the services
@@ -107,7 +114,7 @@ class Resolver:
         if self.prefer == "published":
             self._say("looking for published versions")
             self._published(cases)
-        return [one_version(c.result) for c in cases]
+        return cases
 
     def _by_id(self, cases: list[Case]) -> None:
         """Batch look-ups of every id in every source; decides the cases known by id only."""
@@ -133,6 +140,7 @@ class Resolver:
             )
             if found is not None:
                 case.outcome = self._check_identity(entry, found)
+                case.found = found if case.outcome.status == "resolved" else None
             elif (entry.arxiv_id or entry.doi) and not entry.title:
                 what = f"arXiv id {entry.arxiv_id}" if entry.arxiv_id else f"DOI {entry.doi}"
                 why = "; ".join(problems) or "not found in any source"
@@ -177,15 +185,18 @@ class Resolver:
 
     def _decide_all(self, cases: list[Case]) -> None:
         for case in cases:
-            case.outcome = self._decide(case.entry, case.candidates, case.problems)
+            case.outcome, case.found = self.decide(case.entry, case.candidates, case.problems)
 
-    def _decide(self, entry: Record, candidates: list[Record], problems: list[str]) -> Record:
+    def decide(
+        self, entry: Record, candidates: list[Record], problems: list[str]
+    ) -> tuple[Record, Record | None]:
+        """The entry's outcome among `candidates`, and the candidate accepted (None if none)."""
         unique: dict[str, Record] = {}
         for candidate in candidates:
             unique.setdefault(identity(candidate), candidate)
         if not unique:
             why = "; ".join(dict.fromkeys(problems)) or "no candidate found in any source"
-            return unresolved(entry, why)
+            return unresolved(entry, why), None
         scored = sorted(
             ((score(entry, c), c) for c in unique.values()),
             key=lambda pair: pair[0].confidence,
@@ -201,7 +212,7 @@ class Resolver:
                 entry,
                 f"no candidate is close enough (best {best_score.confidence:.2f} < {ACCEPT}: "
                 f"{best.title!r}, {best_score.describe()}){extra}",
-            )
+            ), None
         # several records of the same paper (arXiv and its Crossref version) are not rivals;
         # only the strongest rival matters, so stop at the first (scored is sorted)
         rival = next(
@@ -218,7 +229,7 @@ class Resolver:
                     f"ambiguous: {best.title!r} ({identity(best)}, {best_score.confidence:.2f}) "
                     f"and {second.title!r} ({identity(second)}, {second_score.confidence:.2f})",
                     status="ambiguous",
-                )
+                ), None
         if not best.arxiv_id:  # prefer the arXiv record of the paper when it is among the top
             twin = next((c for s, c in scored[1:] if c.arxiv_id and same_work(c, best)), None)
             if twin is not None:
@@ -227,7 +238,7 @@ class Resolver:
         given = entry.arxiv_id or entry.doi
         if given and given.lower() not in ((best.arxiv_id or "").lower(), (best.doi or "").lower()):
             reason += f"; the entry's own {given} was not found"
-        return merge(entry, best, best_score.confidence, reason)
+        return merge(entry, best, best_score.confidence, reason), best
 
     def _published(self, cases: list[Case]) -> None:
         """Swap in the published version where one exists (venue, publisher DOI, pages), and
@@ -267,7 +278,7 @@ class Resolver:
                 query=lambda case: case.result,
                 keep_problems=False,
             )
-        self._upgrade(cases, published)
+        self.upgrade(cases, published)
         # what is still without a venue: the sources of venues that have no DOI (dblp)
         venue_only = [s for s in self.sources if s.venue_only]
         still = [c for c in cases if awaits_venue(c.result)]
@@ -283,9 +294,9 @@ class Resolver:
                 self._gather(
                     jobs, batched=batched, query=lambda case: case.result, keep_problems=False
                 )
-                self._upgrade(still, {})
+                self.upgrade(still, {})
 
-    def _upgrade(self, cases: list[Case], published: dict[str, Record]) -> None:
+    def upgrade(self, cases: list[Case], published: dict[str, Record] | None = None) -> None:
         """Each case's published version, from `published` (by DOI) or its candidates."""
         for case in cases:
             record = case.result
@@ -298,14 +309,16 @@ class Resolver:
                 )  # fmt: skip
                 if version is not None:
                     case.outcome = with_doi(record, version)
+                    case.published = version
             elif awaits_venue(record):
-                version = published.get((record.doi or "").lower()) or next(
+                version = (published or {}).get((record.doi or "").lower()) or next(
                     (c for c in found if not c.arxiv_id and c.container_title
                      and c.type != "article" and same_work(record, c)),
                     None,
                 )  # fmt: skip
                 if version is not None:
                     case.outcome = with_published(record, version)
+                    case.published = version
 
     def _check_identity(self, entry: Record, found: Record) -> Record:
         """An id names one record; a title given beside it must not contradict it."""

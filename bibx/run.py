@@ -24,10 +24,12 @@ from bibx.sources import Source, SourceOptions, build
 from bibx.writers import WriteOptions, writers
 
 if TYPE_CHECKING:  # imported when a live source is built: requests-cache is slow to import
+    from bibx.check import Verdict
     from bibx.enrich import EnrichOptions, EnrichResult
     from bibx.sources.http import HttpSession
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNRESOLVED, EXIT_CHANGES, EXIT_UNDEFINED = 0, 1, 2, 3, 4, 5
+EXIT_FLAGGED = 6  # bibx check: an entry disagrees with its record or was not found
 EXIT_INTERRUPTED = 130
 
 Report = Callable[[str, str], None]
@@ -46,6 +48,7 @@ class Run:
     strict: bool = False
     changed: int = 0  # enrich: entries changed (or that would be, on a dry run)
     undefined: int = 0  # cite: keys cited that the bibliography still lacks
+    flagged: int = 0  # check: entries whose verdict fails the run (--fail-on)
 
     @property
     def incomplete(self) -> bool:
@@ -59,6 +62,8 @@ class Run:
             return EXIT_ERROR
         if self.undefined:
             return EXIT_UNDEFINED
+        if self.flagged:
+            return EXIT_FLAGGED
         if self.incomplete:
             return EXIT_UNRESOLVED
         return EXIT_OK
@@ -261,6 +266,33 @@ def cite_documents(
     run = Run(records, result.problems, source_errors, found[0] if found else None, sources.strict)
     run.undefined = len(result.undefined)
     return run
+
+
+def check_inputs(
+    inputs: list[str],
+    form: str | None,
+    options: SourceOptions,
+    fail_on: frozenset[str] = frozenset({"disagrees", "not-found"}),
+    report: Report = ignore,
+    stdin: BinaryIO | None = None,
+) -> tuple[Run, list[Verdict]]:
+    """`bibx check`: a verdict for every entry; nothing of the input is changed. The run is
+    flagged (exit 6) when a verdict is one of `fail_on`."""
+    from bibx.check import check
+
+    records, problems = read_inputs(inputs, form, report, stdin)
+    if not records:
+        raise BibxError("no entry could be read from the input; nothing checked")
+    sources, http = _sources(options, report)
+    resolver = Resolver(sources, progress=lambda m: report("progress", m))
+    verdicts = check(records, resolver)
+    failures = [f"{name}: {exc}" for name, exc in resolver.errors.items()]
+    unchecked = any(v.verdict == "could-not-check" for v in verdicts)
+    for line in failures:
+        report("error" if options.strict or unchecked else "warning", line)
+    run = Run(records, problems, failures if options.strict else [], http, options.strict)
+    run.flagged = sum(v.verdict in fail_on for v in verdicts)
+    return run, verdicts
 
 
 def _like(original: bytes, result: EnrichResult) -> bytes:
