@@ -38,14 +38,19 @@ def _name(name: Name, tex: Callable[[str], str]) -> str:
     if name.literal:
         return "{" + tex(name.literal) + "}"
     family = tex(name.family or "")
-    if "," in family or " and " in f" {family} " or (family.count(" ") and family[0].isupper()):
+    if "," in family or _AND.search(family) or (family.count(" ") and family[0].isupper()):
         family = "{" + family + "}"  # one unit: BibTeX must not split it
     parts = [family]
-    if name.suffix:
-        parts.append(tex(name.suffix))
-    if name.given:
-        parts.append(tex(name.given))
+    for part in (name.suffix, name.given):
+        if part:
+            text = tex(part)
+            parts.append("{" + text + "}" if _AND.search(text) else text)
     return ", ".join(parts)
+
+
+# BibTeX and biber split an author list at the word "and" in any case ("AND" too): a name part
+# holding that word is braced so that it stays one part.
+_AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 
 
 def verbatim(value: str) -> str:
