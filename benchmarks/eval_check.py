@@ -7,8 +7,10 @@ with its ids and by title alone, plus one copy per known alteration (wrong year,
 invented or misspelt author, another paper's DOI, a title of invented words, a swapped venue).
 It is checked against the loopback arXiv, Crossref and dblp (tests/fakes.py: answers in each
 service's real format, built from the seed's facts) with the real rate limits on an injected
-clock. For each kind: how many entries, how many got which verdict; an altered entry is caught
-when its verdict is not "verified", a correct one wrongly flagged when it is anything else.
+clock. Then the seed papers' reference lines, as pandoc prints them in seven real styles: every
+one is real, so any verdict but "verified" is a false alarm. For each kind: how many entries,
+how many got which verdict; an altered entry is caught when its verdict is not "verified", a
+correct one wrongly flagged when it is anything else.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bibx.check import VERDICTS, check  # noqa: E402
-from bibx.readers import read_text  # noqa: E402
+from bibx.readers import read_path, read_text  # noqa: E402
 from bibx.resolver import Resolver  # noqa: E402
 from tests.check_set import KINDS, entries  # noqa: E402
 from tests.fakes import FakeArxiv, FakeClock, FakeCrossref, FakeDblp, session, sources  # noqa: E402
@@ -45,9 +47,15 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as cache:
             http = session(arxiv, crossref, clock, cache, dblp=dblp)
             verdicts = check(records, Resolver(sources(http, arxiv, crossref, dblp)))
+            elapsed = time.perf_counter() - start
+            asked = (len(arxiv.log), len(crossref.log), len(dblp.log), clock.now - 1000)
+            styles = {
+                path.stem: Counter(v.verdict for v in check(read_path(path).records,
+                                   Resolver(sources(http, arxiv, crossref, dblp))))
+                for path in sorted((ROOT / "fixtures" / "references").glob("*.txt"))
+            }  # fmt: skip
     finally:
         arxiv.stop(), crossref.stop(), dblp.stop()
-    elapsed = time.perf_counter() - start
     table: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
     for (kind, _), verdict in zip(pairs, verdicts, strict=True):
         table[kind][verdict.verdict] += 1
@@ -66,9 +74,13 @@ def main() -> None:
         print(
             f"{kind:20} {n:>4} " + " ".join(f"{counts[v]:>15}" for v in VERDICTS) + f"   {result}"
         )
-    print(f"requests: arXiv {len(arxiv.log)}, Crossref {len(crossref.log)}, dblp {len(dblp.log)}; "
-          f"{len(records)} entries in {elapsed:.1f} s here, rate-limited time "
-          f"{clock.now - 1000:.0f} s")  # fmt: skip
+    print(
+        f"requests: arXiv {asked[0]}, Crossref {asked[1]}, dblp {asked[2]}; "
+        f"{len(records)} entries in {elapsed:.1f} s here, rate-limited time {asked[3]:.0f} s"
+    )
+    print("\nthe seed papers' reference lines in seven styles (fixtures/references/), all real:")
+    for style, counts in styles.items():
+        print(f"  {style:45} " + ", ".join(f"{n} {v}" for v, n in counts.items()))
 
 
 if __name__ == "__main__":

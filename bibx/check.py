@@ -32,6 +32,11 @@ from bibx.vocab.venues import same_venue, venues_named
 VERDICTS = ("not-found", "disagrees", "could-not-check", "verified")  # worst first
 # A family name this close to one of the record's (fuzz.ratio) is that author, misspelt.
 NAME_TYPO = 75
+# A title at least this close to the entry's is named as the nearest one when none matched.
+NEAR = 0.6
+# Kinds of work the sources (arXiv, Crossref, dblp) often lack: "not found" says so.
+OUTSIDE = frozenset({"book", "thesis", "report", "webpage", "software", "manuscript", "dataset",
+                     "post", "post-weblog", "motion_picture", "patent", "document"})  # fmt: skip
 # Missing co-authors named one by one up to this many; the rest are counted.
 NAMES_SHOWN = 4
 
@@ -67,12 +72,17 @@ def check(entries: Sequence[Record], resolver: Resolver) -> list[Verdict]:
     by_id = _look_up_ids(entries, resolver)
     verdicts: dict[int, Verdict] = {}
     wanted: list[int] = []
+    pending: dict[int, Case] = {}  # found by id as published; its preprint is searched for
     for i, entry in enumerate(entries):
         named = [c for c in by_id.get(i, []) if c.found is not None]
         agreeing = [c for c in named if _titles_agree(entry, c)]
         if agreeing or (named and not entry.title):
             case = (agreeing or named)[0]
-            verdicts[i] = _compare(entry, case, by_id.get(i, []))
+            if entry.title and _lacks_preprint(entry, case):
+                pending[i] = case
+                wanted.append(i)
+            else:
+                verdicts[i] = _compare(entry, case, by_id.get(i, []))
         elif entry.title:
             wanted.append(i)
         elif not by_id.get(i):
@@ -84,7 +94,10 @@ def check(entries: Sequence[Record], resolver: Resolver) -> list[Verdict]:
     if wanted:
         cases = resolver.resolve_cases([_title_probe(entries[i]) for i in wanted])
         for i, case in zip(wanted, cases, strict=True):
-            verdicts[i] = _by_title(entries[i], case, by_id.get(i, []), resolver)
+            if i in pending:
+                verdicts[i] = _compare(entries[i], _with_preprint(pending[i], case), by_id[i])
+            else:
+                verdicts[i] = _by_title(entries[i], case, by_id.get(i, []), resolver)
     return [verdicts[i] for i in range(len(entries))]
 
 
@@ -106,6 +119,32 @@ def _look_up_ids(entries: Sequence[Record], resolver: Resolver) -> dict[int, lis
         for (i, _), case in zip(probes, cases, strict=True):
             out.setdefault(i, []).append(case)
     return out
+
+
+def _lacks_preprint(entry: Record, case: Case) -> bool:
+    """Found by its DOI as a published paper, with none of its years the entry's: the entry may
+    give its preprint's year, which only the preprint's record can confirm."""
+    versions = _versions(case)
+    return (
+        bool(entry.year)
+        and entry.year not in _years(versions)
+        and not any(v.arxiv_id for v in versions)
+    )
+
+
+def _with_preprint(by_id: Case, by_title: Case) -> Case:
+    """The published record found by id, with the preprint the title search found for it."""
+    preprint, published = by_title.found, by_id.found
+    assert published is not None
+    if preprint is None or not preprint.arxiv_id:
+        return by_id
+    if not (same_work(preprint, published) or _doi(by_title.published) == _doi(published)):
+        return by_id
+    return Case(by_id.entry, found=preprint, published=published, asked=by_title.asked)
+
+
+def _doi(record: Record | None) -> str:
+    return (record.doi or "").lower() if record else ""
 
 
 def _title_probe(entry: Record) -> Record:
@@ -175,13 +214,26 @@ def _not_found(entry: Record, case: Case | None, id_cases: list[Case]) -> Verdic
     problems = [p for c in [*id_cases, *([case] if case else [])] for p in c.problems]
     if problems:
         return Verdict(entry, "could-not-check", notes=list(dict.fromkeys(problems)))
-    why = (case.outcome.reason if case and case.outcome else None) or "no candidate found"
     asked = ", ".join(searched) or "every source"
-    notes = [
-        f"searched {asked}: {why}",
-        "no source knows this work: check the reference (it may be misspelt, not yet indexed, "
-        "or not exist)",
-    ]
+    found = f"searched {asked}: no work with this title"
+    nearest = max(
+        case.candidates if case else [],
+        key=lambda c: title_similarity(entry.title or "", c.title or ""),
+        default=None,
+    )
+    if nearest is not None and title_similarity(entry.title or "", nearest.title or "") >= NEAR:
+        found += f" (the nearest is {nearest.title!r})"
+    notes = [found]
+    if entry.type in OUTSIDE:
+        notes.append(
+            f"arXiv, Crossref and dblp list papers; a {entry.type.replace('-', ' ')} is often in "
+            "none of them"
+        )
+    else:
+        notes.append(
+            "no source knows this work: check the reference (it may be misspelt, not yet "
+            "indexed, or not exist)"
+        )
     return Verdict(entry, "not-found", notes=notes, searched=searched)
 
 
@@ -210,8 +262,9 @@ def _compare(entry: Record, case: Case, id_cases: list[Case]) -> Verdict:
 def _title(entry: Record, versions: list[Record], verdict: Verdict) -> None:
     if not entry.title:
         return
-    keys = [match_key(v.title or "") for v in versions]
-    mine = match_key(entry.title)
+    # spaces aside: "Align²LLaVA" and "Align$^2$LLaVA" fold to "align2llava" and "align 2 llava"
+    keys = [match_key(v.title or "").replace(" ", "") for v in versions]
+    mine = match_key(entry.title).replace(" ", "")
     if mine in keys:
         if keys[0] != mine:
             verdict.notes.append(f"the preprint's title is {versions[0].title!r}")
@@ -220,7 +273,7 @@ def _title(entry: Record, versions: list[Record], verdict: Verdict) -> None:
         return
     best = max(versions, key=lambda v: similarity(entry.title or "", v.title or ""))
     theirs = match_key(best.title or "").split()
-    words = mine.split()
+    words = match_key(entry.title).split()
     if len(words) < len(theirs) and theirs[: len(words)] == words:
         message = f"title: the entry's title is cut short; the record's is {best.title!r}"
     else:

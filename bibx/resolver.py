@@ -283,7 +283,7 @@ class Resolver:
         venue_only = [s for s in self.sources if s.venue_only]
         still = [c for c in cases if awaits_venue(c.result)]
         if venue_only and still:
-            self._say(f"looking for the venues of {len(still)} papers in "
+            self._say(f"looking for the venues of {len(still)} paper{'s' * (len(still) != 1)} in "
                       f"{', '.join(s.name for s in venue_only)}")  # fmt: skip
             for batched in (True, False):  # shared requests first, then one by one
                 jobs = [

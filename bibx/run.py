@@ -286,7 +286,11 @@ def check_inputs(
     sources, http = _sources(options, report)
     resolver = Resolver(sources, progress=lambda m: report("progress", m))
     verdicts = check(records, resolver)
-    failures = [f"{name}: {exc}" for name, exc in resolver.errors.items()]
+    failures = [
+        f"{name}: {exc}"
+        for name, exc in resolver.errors.items()
+        if not isinstance(exc, NotCached)  # offline and not cached: said per entry
+    ]
     unchecked = any(v.verdict == "could-not-check" for v in verdicts)
     for line in failures:
         report("error" if options.strict or unchecked else "warning", line)

@@ -99,10 +99,12 @@ def _title(item: str, year: re.Match[str] | None) -> tuple[str | None, str]:
         if len(after) > 10 and not re.match(r"(?:doi|https?:|arxiv|\d)", after, re.IGNORECASE):
             # "Authors. 2023. Title. Venue" (ACL, ACM) / "Authors (2023). Title. Venue" (APA)
             return _first_sentence(after), item[: year.start()]
-    colon = re.search(r"(?<=[A-Z]\.):\s|(?<=[a-z]):\s(?=[A-Z])", item)
+    initials = list(_AUTHORS_END.finditer(item[: len(item) // 2]))
+    colon = re.search(r"(?<=[A-Z]\.):\s", item) or re.search(r"(?<=[a-z]):\s(?=[A-Z])", item)
+    if colon and any(m.end() <= colon.start() and item[colon.start() - 1] != "." for m in initials):
+        colon = None  # "Holur, P. et al. Embed-Search-Align: DNA ...": a colon of the title
     if colon and colon.start() < len(item) // 2:  # "Authors: Title. In: Venue" (LNCS)
         return _first_sentence(item[colon.end() :]), item[: colon.start()]
-    initials = list(_AUTHORS_END.finditer(item[: len(item) // 2]))
     if initials:  # "Liu, L. et al. Title. Venue 12, 1-9 (2024)." (Nature)
         end = initials[-1].end()
         return _first_sentence(item[end:].lstrip()), item[:end]
@@ -141,6 +143,7 @@ def parse(item: str, origin: str) -> Record:
     record = Record(
         title=title or None,
         authors=_authors(before),
+        et_al=True,  # family names as evidence: a style may print only the first few
         issued=(int(year.group(1)),) if year else None,
         doi=ids.doi,
         arxiv_id=ids.arxiv_id,
