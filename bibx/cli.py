@@ -22,6 +22,7 @@ import typer
 from bibx import __version__
 from bibx.errors import BibxError
 from bibx.output import write_atomic
+from bibx.progress import Console, Progress
 from bibx.readers import forms
 from bibx.report import (
     check_summary,
@@ -38,7 +39,6 @@ from bibx.run import (
     EXIT_OK,
     EXIT_UNRESOLVED,
     EXIT_USAGE,
-    Report,
     Run,
     check_inputs,
     cite_documents,
@@ -49,7 +49,7 @@ from bibx.run import (
     summary,
     write_outputs,
 )
-from bibx.sources import SourceOptions
+from bibx.sources import DEADLINE, SourceOptions
 from bibx.writers import WriteOptions, form_of_path, writers
 
 __all__ = ["EXIT_CHANGES", "EXIT_ERROR", "EXIT_OK", "EXIT_UNRESOLVED", "EXIT_USAGE", "app"]
@@ -85,6 +85,8 @@ class Dialect(StrEnum):
 
 
 def say(message: str) -> None:
+    if _console is not None:
+        _console.clear()
     print(message, file=sys.stderr, flush=True)
 
 
@@ -107,22 +109,27 @@ PREFIXES = {"error": "error: ", "warning": "warning: ", "merged": "merged: ",
             "duplicate": "duplicate: "}  # fmt: skip
 
 
-def printer(quiet: bool) -> Report:
-    """What the run reports, on stderr as it comes: errors always, the rest unless quiet."""
+class Printer:
+    """What the run reports, on stderr as it comes: errors always, the rest unless quiet; and,
+    unless quiet, its progress (a status line on a terminal, a line now and then otherwise)."""
 
-    live = sys.stderr.isatty()
+    def __init__(self, quiet: bool) -> None:
+        global _console
+        self.quiet = quiet
+        self.progress: Progress = Progress() if quiet else Console(sys.stderr)
+        _console = self.progress
 
-    def report(level: str, message: str) -> None:
-        if quiet and level != "error":
+    def __call__(self, level: str, message: str) -> None:
+        if self.quiet and level != "error":
             return
-        if level == "wait" and live:  # a terminal: one status line, rewritten in place
-            print(f"\r  {message}\033[K", end="", file=sys.stderr, flush=True)
-            return
-        if live:
-            print("\r\033[K", end="", file=sys.stderr)
-        say(f"{PREFIXES.get(level, '')}{message}{' ...' if level == 'progress' else ''}")
+        say(f"{PREFIXES.get(level, '')}{message}")
 
-    return report
+
+_console: Progress | None = None  # the command's progress display, cleared before each line
+
+
+def printer(quiet: bool) -> Printer:
+    return Printer(quiet)
 
 
 def plan_outputs(
@@ -239,6 +246,15 @@ StrictOpt = Annotated[
         "--strict", help="Exit 1 when a service could not be used, even if every entry resolved."
     ),
 ]
+DeadlineOpt = Annotated[
+    float,
+    typer.Option(
+        envvar="BIBX_DEADLINE",
+        metavar="SECONDS",
+        help="Most time each service may take in one run, from its first request; past it, "
+        "what is left stays unresolved and a rerun goes on from the cache.",
+    ),
+]
 PreferOpt = Annotated[
     Prefer, typer.Option(help="Write the published version, or keep the preprint.")
 ]
@@ -288,6 +304,7 @@ SOURCE_PARAMETERS: list[tuple[str, Any, Any]] = [
     ("dblp_api", DblpApiOpt, None),
     ("dblp_dump", DblpDumpOpt, None),
     ("strict", StrictOpt, False),
+    ("deadline", DeadlineOpt, DEADLINE),
 ]
 
 
@@ -370,9 +387,9 @@ def export(
 
     def work() -> Run:
         chosen, paths = plan_outputs(out, fmt, inputs, force)
-        report = printer(quiet)
-        run = resolve_inputs(inputs, form, sources, prefer.value, report)
-        write_outputs(run.records, chosen, paths, options, report)
+        tell = printer(quiet)
+        run = resolve_inputs(inputs, form, sources, prefer.value, tell, progress=tell.progress)
+        write_outputs(run.records, chosen, paths, options, tell)
         return run
 
     guarded(work, quiet)
@@ -444,6 +461,7 @@ def enrich(
     )
 
     def work() -> Run:
+        report = printer(quiet)
         run = enrich_file(
             bib,
             sources,
@@ -451,7 +469,8 @@ def enrich(
             prefer=prefer.value,
             dry_run=dry_run,
             backup=backup,
-            report=printer(quiet),
+            report=report,
+            progress=report.progress,
         )
         if dry_run:
             raise typer.Exit(EXIT_CHANGES if run.changed else EXIT_OK)
@@ -487,13 +506,15 @@ def cite(
     [@doi:10.1145/...]) to their bibliography, under exactly the cited key."""
 
     def work() -> Run:
+        report = printer(quiet)
         return cite_documents(
             documents,
             sources,
             to=to,
             prefer=prefer.value,
             dialect=bib_dialect.value,
-            report=printer(quiet),
+            report=report,
+            progress=report.progress,
         )
 
     guarded(work, quiet=True)
@@ -519,7 +540,8 @@ def resolve(
         raise typer.Exit(EXIT_ERROR)
 
     def work() -> Run:
-        run = resolve_inputs(inputs, form, sources, prefer.value, printer(quiet))
+        tell = printer(quiet)
+        run = resolve_inputs(inputs, form, sources, prefer.value, tell, progress=tell.progress)
         rows = [report_row(r) for r in run.records]
         sys.stdout.write(render_table(rows))
         if report is not None:
@@ -568,7 +590,8 @@ def check(
         raise typer.Exit(EXIT_USAGE)
 
     def work() -> Run:
-        run, verdicts = check_inputs(inputs, form, sources, failing, printer(quiet))
+        tell = printer(quiet)
+        run, verdicts = check_inputs(inputs, form, sources, failing, tell, progress=tell.progress)
         sys.stdout.write(render_check(verdicts))
         if report is not None:
             write_atomic(report, render_check_report(verdicts, report.suffix.lower()))

@@ -35,6 +35,7 @@ from bibx.match import (
     with_published,
 )
 from bibx.model import Record
+from bibx.progress import Plan, Progress
 from bibx.sources import Source
 
 
@@ -66,7 +67,7 @@ class Case:
 @dataclass
 class Resolver:
     sources: Sequence[Source]
-    progress: Callable[[str], None] | None = None
+    progress: Progress = field(default_factory=Progress)
     prefer: str = "published"  # or "preprint"
     errors: dict[str, SourceError] = field(default_factory=dict)  # source name -> last error
 
@@ -74,9 +75,34 @@ class Resolver:
         self.errors[source.name] = exc
         return f"{source.name}: {exc}"
 
-    def _say(self, message: str) -> None:
-        if self.progress:
-            self.progress(message)
+    def _say(self, message: str, plan: Plan | None = None) -> None:
+        self.progress.stage(message)
+        if plan:
+            self.progress.planned(plan)
+
+    def _settled(self, cases: list[Case]) -> None:
+        done = sum(c.outcome is not None and not c.open for c in cases)
+        self.progress.settled(done, len(cases))
+
+    def _looking_up(self, source: Source, count: int, what: str) -> None:
+        """A stage line (and plan) for a live source's look-up of `count` ids; nothing for a
+        file, which answers at once."""
+        if source.local:
+            return
+        requests, seconds = source.plan(0, count)
+        plural = "s" if count != 1 else ""
+        plan = {source.name: (requests, seconds)} if requests else None
+        self._say(f"looking up {count} {what}{plural} in {source.name}", plan)
+
+    @staticmethod
+    def _plan(jobs: list[tuple[Source, list[Case]]]) -> Plan:
+        """What asking each source about its cases' titles costs at least."""
+        plan: Plan = {}
+        for source, asked in jobs:
+            requests, seconds = source.plan(len(asked), 0)
+            if requests:
+                plan[source.name] = (requests, seconds)
+        return plan
 
     def resolve(self, entries: list[Record]) -> list[Record]:
         return [one_version(c.result) for c in self.resolve_cases(entries)]
@@ -86,6 +112,7 @@ class Resolver:
         (`bibx check` compares the entry with the records themselves, not with the merge)."""
         cases = [Case(entry) for entry in entries]
         self._by_id(cases)
+        self._settled(cases)
         # Local sources first; the services only for what they leave open, and the services
         # that know published versions also for papers resolved without a venue.
         local = [s for s in self.sources if s.local and not s.venue_only]
@@ -95,24 +122,32 @@ class Resolver:
         venues = [s for s in self.sources if s.venue_only and not s.local]
         for tier in (local, remote):
             todo = [c for c in cases if c.open]
-            if tier and todo:
-                self._say(f"searching {len(todo)} titles in {', '.join(s.name for s in tier)}")
             venue_less = [
                 c for c in cases if c.searched and not c.open and not c.result.container_title
             ]
             jobs = [(s, todo + venue_less if s.publishes else todo) for s in tier]
             if tier is remote and tier and self.prefer == "published":
                 jobs += [(s, [c for c in cases if c.searched]) for s in venues]
+            if tier and todo:
+                self._say(
+                    f"searching {len(todo)} title{'s' * (len(todo) != 1)} in "
+                    f"{', '.join(s.name for s in tier)}",
+                    self._plan(jobs),
+                )
             self._gather(jobs, batched=True)
             self._decide_all(todo)
+            self._settled(cases)
         # A request shared by several titles may have crowded a paper out: ask those alone.
         batching = [s for s in self.sources if s.batched_search and not s.venue_only]
         todo = [c for c in cases if c.open]
         if batching and todo:
-            self._gather([(s, todo) for s in batching], batched=False)
+            jobs = [(s, todo) for s in batching]
+            self._say(f"asking again for {len(todo)} open title{'s' * (len(todo) != 1)}",
+                      self._plan(jobs))  # fmt: skip
+            self._gather(jobs, batched=False)
             self._decide_all(todo)
+            self._settled(cases)
         if self.prefer == "published":
-            self._say("looking for published versions")
             self._published(cases)
         return cases
 
@@ -127,9 +162,11 @@ class Resolver:
             try:
                 missing = [i for i in arxiv_ids if i not in by_arxiv]
                 if missing:
+                    self._looking_up(source, len(missing), "arXiv id")
                     by_arxiv.update(source.lookup_arxiv(missing))
                 missing = [d for d in dois if d.lower() not in by_doi]
                 if missing:
+                    self._looking_up(source, len(missing), "DOI")
                     by_doi.update({k.lower(): v for k, v in source.lookup_doi(missing).items()})
             except SourceError as exc:
                 problems.append(self._note(source, exc))
@@ -256,6 +293,7 @@ class Resolver:
             missing = [d for d in wanted if d.lower() not in published]
             if not missing:
                 break
+            self._looking_up(source, len(missing), "published DOI")
             try:
                 found = source.lookup_doi(missing)
             except SourceError as exc:
@@ -272,8 +310,11 @@ class Resolver:
         ]
         publishers = [s for s in self.sources if s.publishes and not s.venue_only]
         if unsearched and publishers:
+            jobs = [(s, unsearched) for s in publishers]
+            self._say(f"searching {len(unsearched)} published version"
+                      f"{'s' * (len(unsearched) != 1)}", self._plan(jobs))  # fmt: skip
             self._gather(
-                [(s, unsearched) for s in publishers],
+                jobs,
                 batched=False,
                 query=lambda case: case.result,
                 keep_problems=False,
@@ -284,7 +325,8 @@ class Resolver:
         still = [c for c in cases if awaits_venue(c.result)]
         if venue_only and still:
             self._say(f"looking for the venues of {len(still)} paper{'s' * (len(still) != 1)} in "
-                      f"{', '.join(s.name for s in venue_only)}")  # fmt: skip
+                      f"{', '.join(s.name for s in venue_only)}",
+                      self._plan([(s, still) for s in venue_only]))  # fmt: skip
             for batched in (True, False):  # shared requests first, then one by one
                 jobs = [
                     (s, [c for c in still if awaits_venue(c.result) and s.name not in c.asked])

@@ -18,9 +18,10 @@ from bibx.errors import BibxError, NotCached
 from bibx.match import deduplicate
 from bibx.model import Record
 from bibx.output import write_atomic
+from bibx.progress import Progress
 from bibx.readers import ReadResult, decode, read_path, read_text
 from bibx.resolver import Resolver
-from bibx.sources import Source, SourceOptions, build
+from bibx.sources import SourceOptions, build
 from bibx.writers import WriteOptions, writers
 
 if TYPE_CHECKING:  # imported when a live source is built: requests-cache is slow to import
@@ -94,17 +95,18 @@ def read_inputs(
     return records, problems
 
 
-def _sources(options: SourceOptions, report: Report) -> tuple[list[Source], HttpSession | None]:
-    def waiting(service: str, seconds: float) -> None:
-        report("wait", f"waiting {seconds:.1f} s for {service}'s rate limit")
-
-    sources, http = build(options, waiting)
+def _resolver(
+    options: SourceOptions, report: Report, progress: Progress | None, prefer: str = "published"
+) -> tuple[Resolver, HttpSession | None]:
+    """The run's sources, and a resolver over them that tells `progress` how it goes."""
+    told = progress or Progress()
+    sources, http = build(options, told)
     for source in sources:  # lines of a snapshot that could not be indexed
         for line in source.problems:
             report("warning", line)
     if not sources:
         raise BibxError("no metadata source: give --snapshot PATH, or allow --live")
-    return sources, http
+    return Resolver(sources, progress=told, prefer=prefer), http
 
 
 def source_failures(
@@ -131,13 +133,13 @@ def resolve_inputs(
     prefer: str = "published",
     report: Report = ignore,
     stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
 ) -> Run:
     """Read, resolve, merge duplicates (`bibx export` and `bibx resolve`)."""
     records, problems = read_inputs(inputs, form, report, stdin)
     if not records:
         raise BibxError("no entry could be read from the input; nothing written")
-    sources, http = _sources(options, report)
-    resolver = Resolver(sources, progress=lambda m: report("progress", m), prefer=prefer)
+    resolver, http = _resolver(options, report, progress, prefer)
     resolved = resolver.resolve(records)
     source_errors = source_failures(resolver, resolved, options.strict, report)
     final, merges = deduplicate(resolved)
@@ -189,6 +191,7 @@ def enrich_file(
     dry_run: bool = False,
     backup: bool = True,
     report: Report = ignore,
+    progress: Progress | None = None,
 ) -> Run:
     """`bibx enrich`: bring `bib` up to date in place (atomically, with a backup), keeping its
     byte-order mark and line ends; on `dry_run` only report what would change."""
@@ -203,8 +206,7 @@ def enrich_file(
     text = decode(data, str(bib))
     if not text.strip():
         raise BibxError(f"{bib}: the file is empty")
-    built, http = _sources(sources, report)
-    resolver = Resolver(built, progress=lambda m: report("progress", m), prefer=prefer)
+    resolver, http = _resolver(sources, report, progress, prefer)
     result = enrich_text(text, str(bib), resolver, options)
     if not result.entries:
         raise BibxError(f"{bib}: no BibTeX entry found; nothing changed")
@@ -237,6 +239,7 @@ def cite_documents(
     prefer: str = "published",
     dialect: str = "bibtex",
     report: Report = ignore,
+    progress: Progress | None = None,
 ) -> Run:
     """`bibx cite`: complete the document's bibliography with the papers it cites by
     identifier. No source is built (nor any request made) when nothing new is cited."""
@@ -246,9 +249,9 @@ def cite_documents(
     found: list[HttpSession | None] = []
 
     def resolver() -> Resolver:
-        built, http = _sources(sources, report)
+        resolver, http = _resolver(sources, report, progress, prefer)
         found.append(http)
-        made.append(Resolver(built, progress=lambda m: report("progress", m), prefer=prefer))
+        made.append(resolver)
         return made[0]
 
     result = cite(documents, resolver, to=to, dialect=dialect, report=report)
@@ -275,6 +278,7 @@ def check_inputs(
     fail_on: frozenset[str] = frozenset({"disagrees", "not-found"}),
     report: Report = ignore,
     stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Run, list[Verdict]]:
     """`bibx check`: a verdict for every entry; nothing of the input is changed. The run is
     flagged (exit 6) when a verdict is one of `fail_on`."""
@@ -283,8 +287,7 @@ def check_inputs(
     records, problems = read_inputs(inputs, form, report, stdin)
     if not records:
         raise BibxError("no entry could be read from the input; nothing checked")
-    sources, http = _sources(options, report)
-    resolver = Resolver(sources, progress=lambda m: report("progress", m))
+    resolver, http = _resolver(options, report, progress)
     verdicts = check(records, resolver)
     failures = [
         f"{name}: {exc}"

@@ -65,6 +65,9 @@ class FakeService(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.latency = latency
         self.faults: list[Fault] = []
+        # every `fault_every`-th request gets the next of `fault_cycle` (a share of bad answers)
+        self.fault_every = 0
+        self.fault_cycle: list[Fault] = []
         self.log: list[Logged] = []
         self.in_flight = 0
         self.max_in_flight = 0
@@ -98,6 +101,9 @@ class FakeService(ThreadingHTTPServer):
             for index, fault in enumerate(self.faults):
                 if path.startswith(fault.path):
                     return self.faults.pop(index)
+            if self.fault_every and len(self.log) % self.fault_every == 0:
+                turn = len(self.log) // self.fault_every - 1
+                return self.fault_cycle[turn % len(self.fault_cycle)]
         return None
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
@@ -500,6 +506,7 @@ def session(arxiv: FakeArxiv, crossref: FakeCrossref, clock: FakeClock, cache, *
         limiters=limiters,
         retry=retry,
         sleep=clock.sleep,
+        clock=clock,
         timeout=kw.pop("timeout", (2.0, 5.0)),
         **kw,
     )

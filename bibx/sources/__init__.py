@@ -31,11 +31,15 @@ from urllib.parse import urlsplit
 
 from bibx.errors import SourceError
 from bibx.model import Record
+from bibx.progress import Progress
 
 if TYPE_CHECKING:  # requests and requests-cache are imported only when a live source is built
     from bibx.sources.http import Clock, HttpSession, RateLimiter, Sleep
 
 CANDIDATES = 10  # candidates a source proposes for one entry
+# Each service's time in one run, from its first request (docs/guide.md): past it, the service
+# is not asked again and what is left stays unresolved; a rerun goes on from the cache.
+DEADLINE = 1800.0
 
 
 class Source:
@@ -55,6 +59,11 @@ class Source:
 
     def search(self, entry: Record, limit: int = CANDIDATES) -> list[Record]:
         return []
+
+    def plan(self, titles: int, ids: int) -> tuple[int, float]:
+        """The requests a search for `titles` entries and a look-up of `ids` ids need at least,
+        and the least time they take at the source's rate limits (a file: none)."""
+        return 0, 0.0
 
     def search_many(
         self, entries: list[Record], *, retry: bool = False
@@ -90,6 +99,12 @@ class LiveSource(Source):
         """The service's published rate limits, keyed as its requests name them."""
         return {}
 
+    def spaced(self, requests: int, key: str | None = None) -> float:
+        """The least time `requests` requests take under the limiter `key` (default: the
+        endpoint's host): their starts are an interval apart."""
+        limiter = self.http.limiters.get(key or host(self.url))
+        return max(0, requests - 1) * limiter.interval if limiter is not None else 0.0
+
 
 @dataclass
 class SourceOptions:
@@ -105,6 +120,7 @@ class SourceOptions:
     dblp: bool = True  # ask dblp for venues that have no DOI
     dblp_dump: Path | None = None
     strict: bool = False  # a service that could not be used is an error even if all resolved
+    deadline: float | None = DEADLINE  # seconds a service may take in one run, from its first ask
 
 
 def polite_limiters(
@@ -142,7 +158,7 @@ def _said(sleep: Sleep, service: str, waiting: Callable[[str, float], None] | No
 
 
 def build(
-    options: SourceOptions, waiting: Callable[[str, float], None] | None = None
+    options: SourceOptions, progress: Progress | None = None
 ) -> tuple[list[Source], HttpSession | None]:
     """The snapshot (if any) first, then the live services through one shared session."""
     from bibx.paths import cache_dir
@@ -177,7 +193,14 @@ def build(
         use_cache=options.use_cache,
         offline=options.offline,
         mailto=options.mailto,
-        limiters=polite_limiters(urls, options.mailto, shared_dir=shared, waiting=waiting),
+        limiters=polite_limiters(
+            urls,
+            options.mailto,
+            shared_dir=shared,
+            waiting=progress.waiting if progress else None,
+        ),
+        progress=progress,
+        deadline=options.deadline,
     )
     sources += [cls(http, url) for cls, url in urls.items()]
     return sources, http

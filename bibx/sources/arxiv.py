@@ -178,6 +178,10 @@ class ArxivAPI(LiveSource):
             interval = max(interval, INTERVAL)
         return {host(url): RateLimiter(interval, 1, clock, sleep, from_finish=True)}
 
+    def plan(self, titles: int, ids: int) -> tuple[int, float]:
+        requests = -(-ids // IDS_PER_REQUEST) + -(-titles // TITLES_PER_REQUEST)
+        return requests, self.spaced(requests)
+
     def _query(self, params: dict[str, str | int]) -> list[Record]:
         response = self.http.get(self.url, params=params)
         if response.status_code == 400:

@@ -154,6 +154,21 @@ class Crossref(LiveSource):
         shared = RateLimiter(1.1, 1, clock, sleep)
         return {search: shared, works: shared}
 
+    def plan(self, titles: int, ids: int) -> tuple[int, float]:
+        """A search per title, a look-up per DOI; the two limits are separate in the polite pool
+        (the public pool has one limit for both)."""
+        searches, lookups = (
+            self.spaced(titles, self._search_limit),
+            self.spaced(ids, self._works_limit),
+        )
+        shared = self.http.limiters.get(self._search_limit) is self.http.limiters.get(
+            self._works_limit
+        )
+        seconds = (
+            self.spaced(titles + ids, self._search_limit) if shared else max(searches, lookups)
+        )
+        return titles + ids, seconds
+
     def work(self, doi: str) -> Record | None:
         if not identify(doi).doi:
             return None  # arXiv's DataCite DOI (or no DOI at all): Crossref would answer 404

@@ -232,6 +232,10 @@ class DblpAPI(LiveSource):
             interval = max(interval, INTERVAL)
         return {host(url): RateLimiter(interval, 1, clock, sleep, from_finish=True)}
 
+    def plan(self, titles: int, ids: int) -> tuple[int, float]:
+        requests = -(-titles // TITLES_PER_REQUEST)
+        return requests, self.spaced(requests)
+
     def search_many(
         self, entries: list[Record], *, retry: bool = False
     ) -> list[list[Record] | SourceError]:

@@ -36,6 +36,7 @@ from urllib3.exceptions import NameResolutionError, NewConnectionError
 from bibx import __version__
 from bibx.errors import GaveUp, NotCached, Unreachable
 from bibx.paths import cache_dir
+from bibx.progress import Progress
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -219,6 +220,9 @@ class HttpSession:
         timeout: tuple[float, float] = (5.0, 20.0),
         sleep: Sleep = time.sleep,
         wall_clock: Clock = time.time,
+        clock: Clock = time.monotonic,
+        progress: Progress | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.offline = offline
         self.mailto = mailto
@@ -229,6 +233,9 @@ class HttpSession:
         self.retry = retry or RetryPolicy()
         self.limiters: dict[str, RateLimiter] = dict(limiters or {})
         self.down: dict[str, str] = {}  # host -> why it is unreachable
+        self.clock, self.deadline = clock, deadline
+        self.progress = progress or Progress()
+        self.first_asked: dict[str, float] = {}  # host -> when it was first asked this run
         self.requests_sent = 0  # real requests, not cache hits
         self.warnings: list[str] = []  # the cache could not be used, and why
         self._count_lock = threading.Lock()
@@ -296,6 +303,7 @@ class HttpSession:
             raise NotCached("not asked (offline, not in the cache)")
         if host in self.down:
             raise Unreachable(self.down[host])
+        self._within_deadline(host)
         limiter = self.limiters.get(limit or host)
         waited = 0.0
         last_error = ""
@@ -359,6 +367,17 @@ class HttpSession:
             raise Unreachable(self.down[host])
         raise GaveUp(f"{host}: gave up after {attempt + 1} tries: {last_error}")
 
+    def _within_deadline(self, host: str) -> None:
+        """Past the service's deadline for this run, it is not asked again (said once)."""
+        now = self.clock()
+        first = self.first_asked.setdefault(host, now)
+        if self.deadline is not None and now - first > self.deadline:
+            self.down[host] = (
+                f"{host}: its {self.deadline:g} s for this run are up (--deadline); not asked "
+                "again: run again to go on, the answers so far are cached"
+            )
+            raise Unreachable(self.down[host])
+
     def forget(self, response: requests.Response) -> None:
         """Drop a cached answer that turned out unusable (truncated, malformed), so that a
         later run asks again instead of failing from the cache."""
@@ -377,6 +396,7 @@ class HttpSession:
     ) -> requests.Response:
         with self._count_lock:
             self.requests_sent += 1
+        self.progress.sent(urlsplit(url).netloc)
         _PACING.limiter = limiter  # taken by the transport adapter, right before the wire
         try:
             return self.session.get(url, params=params, headers=headers, timeout=self.timeout)
