@@ -55,6 +55,9 @@ def latex_to_unicode(text: str) -> str:
         for ligature, char in _PLAIN_LIGATURES:
             text = text.replace(ligature, char)
         return squash(text)
+    fast = _plain_latex(text)
+    if fast is not None:
+        return squash(fast)
     marked = _SYMBOL_RE.sub(lambda m: _MARK_OF[m.group(1)], text)
     marked = _LOGO_RE.sub(lambda m: m.group(1), marked)
     try:
@@ -62,6 +65,51 @@ def latex_to_unicode(text: str) -> str:
     except Exception:  # pylatexenc is lenient, but never let markup sink an entry
         plain = re.sub(r"[\\{}$]", "", marked)
     return squash("".join(_MARKS.get(c, c) for c in plain))
+
+
+# The LaTeX of nearly every .bib (accents, special letters, escapes, font commands, braces) is
+# converted here, without pylatexenc's full parse, which costs a millisecond a value: most of
+# the time of reading a large .bib. Anything else (math, unknown commands) goes to pylatexenc;
+# tests/test_text.py checks both give the same text.
+_ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
+            "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+            "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331"}  # fmt: skip
+_LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ",
+            "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}  # fmt: skip
+_BASE = r"(\\[ij](?![A-Za-z])\s*|[A-Za-z](?![\u0300-\u036f]))"  # no accent on an accent
+_SYMBOL_ACCENT = re.compile(rf"\\([\"'`^~=.])\s*(?:\{{\s*{_BASE}\s*\}}|{_BASE})")
+_WORD_ACCENT = re.compile(rf"\\([uvHckrdb])(?:\s*\{{\s*{_BASE}\s*\}}|\s+{_BASE})")
+_LETTER = re.compile(r"\\(ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|\s*)")
+_FONT = re.compile(
+    r"\\(?:text(?:bf|it|sl|sc|rm|sf|tt|up|md|normal)|emph|math(?:rm|bf|it|sf|tt)|mbox)\s*(?=\{)"
+)
+_ESCAPE = re.compile(r"\\([&%$#_{}])")
+_ESCAPED = {c: chr(0xE100 + i) for i, c in enumerate("&%$#_{}")}
+_UNESCAPED = {v: k for k, v in _ESCAPED.items()}
+
+
+def _accented(match: re.Match[str]) -> str:
+    base = match.group(2) or match.group(3)
+    base = base[1] if base.startswith("\\") else base  # an accent on a dotless i is on an i
+    return unicodedata.normalize("NFC", base + _ACCENTS[match.group(1)])
+
+
+def _plain_latex(text: str) -> str | None:
+    """`text` as Unicode when it holds only the common LaTeX of bibliographies, else None."""
+    text = _ESCAPE.sub(lambda m: _ESCAPED[m.group(1)], text)
+    if "$" in text:
+        return None  # math: pylatexenc's
+    text = text.replace("\\\\", "\n")
+    text = _WORD_ACCENT.sub(_accented, text)  # first: `\c \^x` is no plain accent, kept whole
+    text = _SYMBOL_ACCENT.sub(_accented, text)
+    text = _LETTER.sub(lambda m: _LETTERS[m.group(1)], text)
+    text = _FONT.sub("", text)
+    if "\\" in text:
+        return None  # a command not known here
+    for ligature, char in _PLAIN_LIGATURES:  # before the braces go: `-{---}` is no `----`
+        text = text.replace(ligature, char)
+    text = text.replace("{", "").replace("}", "").replace("~", "\xa0")
+    return "".join(_UNESCAPED.get(c, c) for c in text)
 
 
 _MATH = re.compile(r"(?<!\\)(\$[^$]*[^\s$][^$]*\$)")  # $…$ with something in it

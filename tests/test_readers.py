@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bibx.errors import InputError
 from bibx.readers import decode, detect, read_path, read_text
@@ -196,3 +198,15 @@ def test_zotero_rdf_with_entities_is_refused_not_expanded(tmp_path):
     assert result.problems == [
         f"{path}: Zotero RDF: the XML declares a DOCTYPE or entities; refused"
     ]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["a", "n", "d", "A", "N", "D", " ", "\n", "\t", "~", "x", ",",
+                                 "and", " and ", "AND", "Anderson", "Band"]),
+                min_size=0, max_size=14).map("".join))  # fmt: skip
+def test_the_fast_split_of_author_lists_agrees_with_bibtexparsers(value):
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    from bibx.readers.bibtex import split_names
+
+    assert split_names(value) == split_multiple_persons_names(value)

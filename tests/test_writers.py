@@ -219,3 +219,25 @@ def test_writers_survive_control_characters_and_hostile_text():
     assert bibtexparser.parse_string(bibtex.write([record]).text).failed_blocks == []
     etree.fromstring(zotero_rdf.write([record]).text.encode())
     json.loads(csljson.write([record]).text)
+
+
+def test_zotero_rdf_escapes_what_xml_must_and_reads_back_exactly():
+    from lxml import etree
+
+    from bibx.vocab.zotero import NS
+    from bibx.writers import zotero_rdf
+
+    record = Record(
+        title='A <b> & "c" \x01 > d', url='http://x.org/?a=1&b="2"', note="n\tt",
+        authors=[Name(family=""), Name(literal="X & Y")], status="resolved",
+    ).mark("input")  # fmt: skip
+    root = etree.fromstring(zotero_rdf.write([record]).text.encode())
+    [item] = root
+    assert item.get(f"{{{NS['rdf']}}}about") == 'http://x.org/?a=1&b="2"'
+    assert item.findtext("dc:title", namespaces=NS) == 'A <b> & "c"  > d'
+    surnames = [e.text or "" for e in item.iter(f"{{{NS['foaf']}}}surname")]
+    assert surnames == ["", "X & Y"]
+    assert (
+        zotero_rdf.write([]).text
+        == etree.tostring(etree.Element(f"{{{NS['rdf']}}}RDF", nsmap=NS), encoding="unicode") + "\n"
+    )

@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import bibtexparser
 from bibtexparser.middlewares.names import (
@@ -74,10 +75,14 @@ _NAME_RE = re.compile(r"[^\s=,{}()#\"]+")
 _BARE_RE = re.compile(r"[^\s,#{}()\"]+")
 
 
+_SPACE = re.compile(r"\s*")
+
+
 def _skip_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    return pos
+    return _SPACE.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
+
+
+_DELIMITERS = re.compile(r'[\\{}"]')  # what a braced or quoted value's scan stops at
 
 
 def _piece_end(text: str, pos: int) -> int | None:
@@ -85,10 +90,12 @@ def _piece_end(text: str, pos: int) -> int | None:
     if pos >= len(text):
         return None
     if text[pos] in '{"':
-        closing = "}" if text[pos] == "{" else '"'
+        quoted = text[pos] == '"'
         depth = 0
         i = pos + 1
-        while i < len(text):
+        search = _DELIMITERS.search  # jump from delimiter to delimiter over the plain text
+        while (found := search(text, i)) is not None:
+            i = found.start()
             char = text[i]
             if char == "\\":
                 i += 2
@@ -97,9 +104,9 @@ def _piece_end(text: str, pos: int) -> int | None:
                 depth += 1
             elif char == "}":
                 if depth == 0:
-                    return i + 1 if closing == "}" else None
+                    return None if quoted else i + 1
                 depth -= 1
-            elif char == '"' and closing == '"' and depth == 0:
+            elif quoted and depth == 0:  # a quote ends a quoted value outside braces
                 return i + 1
             i += 1
         return None
@@ -181,15 +188,32 @@ def _month(value: str) -> int | None:
     return MONTHS.get(value[:3])
 
 
+_AND = re.compile(r"[ \r\n\t]+and[ \r\n\t]+", re.IGNORECASE)
+
+
+def split_names(value: str) -> list[str]:
+    """bibtexparser's split of an author list at "and", done by one regex when there are no
+    braces or escapes to respect (nearly always): its character loop is most of reading a
+    large .bib. tests/test_readers.py checks the two agree."""
+    if "{" in value or "\\" in value:
+        return split_multiple_persons_names(value)
+    value = value.strip(" \r\n\t")
+    return _AND.split(value) if value else []
+
+
+# A bibliography names the same people again and again: each name is parsed once.
+_name_parts = lru_cache(maxsize=65536)(parse_single_name_into_parts)
+
+
 def names(value: str) -> tuple[list[Name], bool]:
     """An author field as names, and whether it ends in `and others` (an incomplete list)."""
     out: list[Name] = []
     others = False
-    for person in split_multiple_persons_names(value):
+    for person in split_names(value):
         if person.strip().lower() == "others":
             others = True
             continue
-        parts = parse_single_name_into_parts(person)
+        parts = _name_parts(person)
         last = " ".join(parts.last)
         braced = last.startswith("{") and last.endswith("}") and not last.startswith("{\\")
         if not parts.first and not parts.von and braced:

@@ -83,7 +83,19 @@ def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[
     return out
 
 
+def _item_text(data: dict[str, Any]) -> str:
+    """One item, a field a line, each value on its line (authors, dates, custom): readable, and
+    made by the json module's C encoder (its indenting encoder is pure Python, 4 times slower:
+    most of the time of writing 10,000 items)."""
+    fields = ",\n".join(f"    {_dumps(name)}: {_dumps(value)}" for name, value in data.items())
+    return "  {\n" + fields + "\n  }"
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def write(records: list[Record], options: WriteOptions | None = None) -> WriteResult:
     keys = assign_keys(records)
-    items = [item(r, k, options) for r, k in zip(records, keys, strict=True)]
-    return WriteResult(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+    items = (_item_text(item(r, k, options)) for r, k in zip(records, keys, strict=True))
+    body = ",\n".join(items)
+    return WriteResult(f"[\n{body}\n]\n" if body else "[]\n")
