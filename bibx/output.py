@@ -10,12 +10,23 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+CHUNK = 1 << 20  # characters encoded at a time: a large output is never copied whole
+
+
+def _pieces(text: str | bytes, newline: str) -> Iterator[bytes]:
+    if isinstance(text, bytes):
+        yield text
+        return
+    for start in range(0, len(text), CHUNK):
+        piece = text[start : start + CHUNK]
+        yield (piece.replace("\n", newline) if newline != "\n" else piece).encode("utf-8")
 
 
 def write_atomic(path: str | Path, text: str | bytes, *, newline: str = "\n") -> None:
     """Replace `path` with `text` (or exactly these bytes), or leave it as it was."""
-    data = text if isinstance(text, bytes) else text.replace("\n", newline).encode("utf-8")
     path = Path(os.path.realpath(path))  # a link's target, so the link itself survives
     try:
         info = path.stat()
@@ -25,7 +36,8 @@ def write_atomic(path: str | Path, text: str | bytes, *, newline: str = "\n") ->
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(21, "is a directory", str(path))
         with open(path, "wb") as handle:
-            handle.write(data)  # a device or pipe: there is nothing to replace
+            for piece in _pieces(text, newline):  # a device or pipe: nothing to replace
+                handle.write(piece)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     if info is not None:
@@ -37,7 +49,8 @@ def write_atomic(path: str | Path, text: str | bytes, *, newline: str = "\n") ->
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in _pieces(text, newline):
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)

@@ -140,3 +140,20 @@ def test_input_that_is_not_a_list_of_papers_is_refused_before_any_request(tmp_pa
         app, ["convert", str(path), "--from", "lines", "-f", "csl-json", "-o", str(out)]
     )
     assert insisted.exit_code == EXIT_OK  # --from lines reads it anyway
+
+
+def test_the_size_limit_is_said_with_how_to_raise_it_and_replaces_nothing(tmp_path, monkeypatch):
+    bib = tmp_path / "big.bib"
+    bib.write_text(
+        "".join(f"@article{{a{i}, title = {{A Title}}, year = {{2024}}}}\n" for i in range(60)),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.bib"
+    out.write_text("% the user's old output\n", encoding="utf-8")
+    monkeypatch.setenv("BIBX_MAX_INPUT_MB", "0.001")  # about 1 KB; the file is 2.8 KB
+    result = runner.invoke(app, ["convert", str(bib), "-o", str(out)])
+    assert result.exit_code == EXIT_ERROR
+    assert "larger than the 0.000999 MiB limit (BIBX_MAX_INPUT_MB raises it)" in result.stderr
+    assert out.read_text(encoding="utf-8") == "% the user's old output\n"
+    monkeypatch.setenv("BIBX_MAX_INPUT_MB", "1")
+    assert runner.invoke(app, ["convert", str(bib), "-o", str(out)]).exit_code == EXIT_OK

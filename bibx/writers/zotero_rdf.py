@@ -183,7 +183,9 @@ def write(records: list[Record], options: WriteOptions | None = None) -> WriteRe
     for index, (record, key) in enumerate(zip(records, keys, strict=True), start=1):
         root = _Node("rdf:RDF")
         _item(root, record, index, used, key, options)
-        root.children[0].lines(out, 1)  # one item at a time: the document is never all nodes
+        lines: list[str] = []
+        root.children[0].lines(lines, 1)  # one item at a time: never the whole document's nodes
+        out.append("\n".join(lines))
     if records:
         out.append("</rdf:RDF>")
     return WriteResult("\n".join(out) + "\n")
