@@ -272,6 +272,15 @@ def test_snapshot_first_then_crossref_for_published_versions(
     assert len(published) == 7  # the seed's seven papers with a publisher DOI
 
 
+def test_a_short_title_is_asked_so_that_no_one_word_excludes_the_paper():
+    from bibx.sources.arxiv import half_clauses
+
+    assert half_clauses("Segment Any Text") == [
+        "(ti:segment AND ti:any)", "(ti:segment AND ti:text)", "(ti:any AND ti:text)"
+    ]  # fmt: skip
+    assert half_clauses("Alignment for Honesty") == ["ti:alignment", "ti:honesty"]
+
+
 @pytest.mark.parametrize(
     "title",
     [

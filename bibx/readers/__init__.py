@@ -35,9 +35,10 @@ def forms() -> list[str]:
     return list(_readers())
 
 
-# A file this large is refused before it is read (docs/guide.md): reading costs about 20 times
-# the file's size in memory (a 10,000-entry, 8 MB .bib peaks near 300 MiB), so the default,
-# 512 MiB, stops only what a 24 GB machine could not read. BIBX_MAX_INPUT_MB sets another.
+# A file this large is refused before it is read (docs/guide.md): converting costs about 40
+# times the file's size in memory at its peak (an 80 MB, 100,000-entry .bib: 3 GiB), so the
+# default, 512 MiB, stops only what a 24 GB machine could not convert. BIBX_MAX_INPUT_MB sets
+# another.
 DEFAULT_MAX_INPUT_MB = 512
 
 

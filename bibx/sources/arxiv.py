@@ -132,11 +132,17 @@ def title_clause(title: str) -> str | None:
 def half_clauses(title: str) -> list[str]:
     """Two `ti:` clauses, each with half the title's words (alternately), for a title that found
     nothing whole: arXiv ANDs every word, so one misspelled word hides the paper; it can break
-    only one half. A title of fewer than four words stays whole."""
+    only one half. A title of three words is asked as its three pairs, one of two words as each
+    word alone."""
     terms = [w for w in dict.fromkeys(words(title)) if w not in STOPWORDS and len(w) > 1]
     keep = set(sorted(terms, key=len, reverse=True)[:MAX_WORDS_PER_TITLE])
     terms = [w for w in terms if w in keep]
-    if len(terms) < 4:
+    if len(terms) == 3:  # every pair: one misspelled word leaves one pair whole
+        pairs = ((terms[0], terms[1]), (terms[0], terms[2]), (terms[1], terms[2]))
+        return [f"(ti:{a} AND ti:{b})" for a, b in pairs]
+    if len(terms) == 2:  # each word alone; the scoring still judges every candidate
+        return [f"ti:{terms[0]}", f"ti:{terms[1]}"]
+    if len(terms) < 2:
         whole = title_clause(title)
         return [whole] if whole else []
     halves = (terms[0::2], terms[1::2])

@@ -239,6 +239,7 @@ class HttpSession:
         self.requests_sent = 0  # real requests, not cache hits
         self.warnings: list[str] = []  # the cache could not be used, and why
         self._count_lock = threading.Lock()
+        self._nothing_cached = False
         self.session: requests.Session = requests.Session()
         if use_cache:
             try:
@@ -251,6 +252,9 @@ class HttpSession:
                     stale_if_error=False,
                 )
                 self.session.cache.responses.get("")  # reads the file: corrupt shows here
+                # offline with nothing cached, no look-up can find anything: skip them all
+                # (each costs a request's preparation and key, 0.7 ms: 7 s for 10,000 entries)
+                self._nothing_cached = offline and len(self.session.cache.responses) == 0
             except (sqlite3.Error, OSError) as exc:
                 self._uncache(exc)
         self._dress(self.session)
@@ -272,7 +276,7 @@ class HttpSession:
     def _cached(self, url: str, params: Mapping[str, Any] | None) -> requests.Response | None:
         """The cached answer, looked up by requests-cache's own key for this request, without
         going through `requests` (proxy settings, hooks): 4 ms a hit that way, under 1 ms this."""
-        if not isinstance(self.session, requests_cache.CachedSession):
+        if self._nothing_cached or not isinstance(self.session, requests_cache.CachedSession):
             return None
         cache = self.session.cache
         request = requests.Request("GET", url, params=params).prepare()
