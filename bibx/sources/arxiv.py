@@ -30,6 +30,8 @@ IDS_PER_REQUEST = 100
 TITLES_PER_REQUEST = 12
 RETRIES_PER_REQUEST = 4  # entries a shared request left open, asked again in smaller groups
 RESULTS_PER_TITLE = 5
+# A retry's clauses are broader (parts of titles, abstracts): more results each, same requests.
+RETRY_RESULTS_PER_TITLE = 10
 MAX_WORDS_PER_TITLE = 8
 ABSTRACT_WORDS = 6
 
@@ -130,10 +132,11 @@ def title_clause(title: str) -> str | None:
 
 
 def half_clauses(title: str) -> list[str]:
-    """Two `ti:` clauses, each with half the title's words (alternately), for a title that found
-    nothing whole: arXiv ANDs every word, so one misspelled word hides the paper; it can break
-    only one half. A title of three words is asked as its three pairs, one of two words as each
-    word alone."""
+    """`ti:` clauses that each hold part of the title's words, for a title that found nothing
+    whole: arXiv ANDs every word, so one misspelled word hides the paper. Alternate words go to
+    two groups (four or five words) or three (six or more: two misspelled words can break two
+    groups, never three); a title of three words is asked as its three pairs, one of two words
+    as each word alone."""
     terms = [w for w in dict.fromkeys(words(title)) if w not in STOPWORDS and len(w) > 1]
     keep = set(sorted(terms, key=len, reverse=True)[:MAX_WORDS_PER_TITLE])
     terms = [w for w in terms if w in keep]
@@ -145,8 +148,10 @@ def half_clauses(title: str) -> list[str]:
     if len(terms) < 2:
         whole = title_clause(title)
         return [whole] if whole else []
-    halves = (terms[0::2], terms[1::2])
-    return ["(" + " AND ".join(f"ti:{w}" for w in half) + ")" for half in halves]
+    # thirds for a long title: two misspelled words can break two of them, never all three
+    parts = 3 if len(terms) >= 6 else 2
+    groups = [terms[start::parts] for start in range(parts)]
+    return ["(" + " AND ".join(f"ti:{w}" for w in group) + ")" for group in groups]
 
 
 def abstract_clause(abstract: str) -> str | None:
@@ -236,8 +241,11 @@ class ArxivAPI(LiveSource):
         out: list[list[Record]] = [[] for _ in entries]
         todo = []
         for index, entry in enumerate(entries):
-            if retry:  # no word may exclude the paper now: half titles, and the abstract
-                clauses = [*half_clauses(entry.title or ""), abstract_clause(entry.abstract or "")]
+            if retry:  # no word may exclude the paper now: parts of the title, the abstract;
+                # and the whole title, so that a paper matching it all ranks first
+                title = entry.title or ""
+                clauses = [title_clause(title), *half_clauses(title),
+                           abstract_clause(entry.abstract or "")]  # fmt: skip
             else:
                 clauses = [title_clause(entry.title or "")]
             found = [c for c in clauses if c]
@@ -246,8 +254,9 @@ class ArxivAPI(LiveSource):
         size = RETRIES_PER_REQUEST if retry else TITLES_PER_REQUEST
         for chunk in _chunks(todo, size):
             query = " OR ".join(c for _, c in chunk)
+            per_title = RETRY_RESULTS_PER_TITLE if retry else RESULTS_PER_TITLE
             records = self._query(
-                {"search_query": query, "start": 0, "max_results": RESULTS_PER_TITLE * len(chunk)}
+                {"search_query": query, "start": 0, "max_results": per_title * len(chunk)}
             )
             for index, _ in chunk:
                 out[index] = records
