@@ -87,8 +87,9 @@ class Resolver:
     def _looking_up(self, source: Source, count: int, what: str) -> None:
         """A stage line (and plan) for a live source's look-up of `count` ids; nothing for a
         file, which answers at once."""
-        if source.local:
-            return
+        asks = {"arXiv id": "lookup_arxiv"}.get(what, "lookup_doi")
+        if source.local or getattr(type(source), asks) is getattr(Source, asks):
+            return  # a file answers at once; a source without such look-ups is not asked
         requests, seconds = source.plan(0, count)
         plural = "s" if count != 1 else ""
         plan = {source.name: (requests, seconds)} if requests else None

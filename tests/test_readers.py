@@ -210,3 +210,19 @@ def test_the_fast_split_of_author_lists_agrees_with_bibtexparsers(value):
     from bibx.readers.bibtex import split_names
 
     assert split_names(value) == split_multiple_persons_names(value)
+
+
+def test_every_standard_entry_type_is_known():
+    """BibTeX's and BibLaTeX's standard types read without a warning, and come back as written."""
+    from bibx.writers import WriteOptions, bibtex
+
+    kinds = ["proceedings", "booklet", "manual", "collection", "mvbook", "inreference", "patent",
+             "dataset", "software", "periodical", "unpublished", "techreport"]  # fmt: skip
+    text = "\n".join(
+        f"@{k}{{k{i}, title = {{A {k}}}, year = {{2020}}}}" for i, k in enumerate(kinds)
+    )
+    result = read_text(text, "types.bib", "bibtex")
+    assert not result.warnings and not result.problems
+    written = bibtex.write(result.records, WriteOptions()).text
+    for kind in kinds:
+        assert f"@{kind}{{" in written

@@ -23,6 +23,23 @@ TYPE_TO_CSL = {
     "online": "article",
     "preprint": "article",
     "electronic": "article",
+    # the rest of BibTeX's and BibLaTeX's standard types (BibLaTeX manual, section 2.1)
+    "proceedings": "book",
+    "mvproceedings": "book",
+    "collection": "book",
+    "mvcollection": "book",
+    "mvbook": "book",
+    "reference": "book",
+    "bookinbook": "chapter",
+    "suppbook": "chapter",
+    "inreference": "entry",
+    "booklet": "pamphlet",
+    "manual": "report",
+    "periodical": "periodical",
+    "patent": "patent",
+    "dataset": "dataset",
+    "software": "software",
+    "www": "webpage",
 }
 
 # CSL type -> BibTeX entry type (writing): the three with a container only when they have one
