@@ -224,6 +224,10 @@ def _not_found(entry: Record, case: Case | None, id_cases: list[Case]) -> Verdic
     if nearest is not None and title_similarity(entry.title or "", nearest.title or "") >= NEAR:
         found += f" (the nearest is {nearest.title!r})"
     notes = [found]
+    unknown = [_id_label(c.entry) for c in id_cases if c.found is None]
+    if unknown:
+        notes.append(f"its {' and '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} "
+                     "known to no source either")  # fmt: skip
     if entry.type in OUTSIDE:
         notes.append(
             f"arXiv, Crossref and dblp list papers; a {entry.type.replace('-', ' ')} is often in "
