@@ -379,6 +379,14 @@ def export(
     abstracts: AbstractsOpt = False,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Resolve on a Dask cluster (tcp://host:8786, or local:N for N local worker "
+            "processes), over --snapshot and --dblp-dump only; needs bibx[cluster].",
+        ),
+    ] = None,
     *,
     sources: SourceOptions,
 ) -> None:
@@ -388,7 +396,9 @@ def export(
     def work() -> Run:
         chosen, paths = plan_outputs(out, fmt, inputs, force)
         tell = printer(quiet)
-        run = resolve_inputs(inputs, form, sources, prefer.value, tell, progress=tell.progress)
+        run = resolve_inputs(
+            inputs, form, sources, prefer.value, tell, progress=tell.progress, cluster=cluster
+        )
         write_outputs(run.records, chosen, paths, options, tell)
         return run
 

@@ -134,18 +134,52 @@ def resolve_inputs(
     report: Report = ignore,
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
+    cluster: str | None = None,
 ) -> Run:
-    """Read, resolve, merge duplicates (`bibx export` and `bibx resolve`)."""
+    """Read, resolve, merge duplicates (`bibx export` and `bibx resolve`); with `cluster`, on a
+    Dask cluster over the local sources only (`bibx/cluster.py`)."""
     records, problems = read_inputs(inputs, form, report, stdin)
     if not records:
         raise BibxError("no entry could be read from the input; nothing written")
-    resolver, http = _resolver(options, report, progress, prefer)
-    resolved = resolver.resolve(records)
-    source_errors = source_failures(resolver, resolved, options.strict, report)
+    if cluster:
+        resolved = _on_cluster(records, options, cluster, prefer, report, progress)
+        source_errors: list[str] = []
+        http = None
+    else:
+        resolver, http = _resolver(options, report, progress, prefer)
+        resolved = resolver.resolve(records)
+        source_errors = source_failures(resolver, resolved, options.strict, report)
     final, merges = deduplicate(resolved)
     for line in merges:
         report("merged", line)
     return Run(final, problems, source_errors, http, options.strict)
+
+
+def _on_cluster(
+    records: list[Record],
+    options: SourceOptions,
+    address: str,
+    prefer: str,
+    report: Report,
+    progress: Progress | None,
+) -> list[Record]:
+    from bibx.cluster import LocalSources, connect, resolve_on_cluster
+
+    local = LocalSources(
+        snapshot=str(options.snapshot) if options.snapshot else None,
+        dblp_dump=str(options.dblp_dump) if options.dblp_dump else None,
+        cache=str(options.cache) if options.cache else None,
+    )
+    local.open()  # a missing local source is said before any cluster starts
+    report("info", f"resolving {count(len(records))} on {address} (local sources only)")
+    client = connect(address)
+    told = progress or Progress()
+    try:
+        return resolve_on_cluster(records, local, client, prefer=prefer, progress=told.settled)
+    finally:
+        client.close()
+        if address.startswith("local:"):
+            client.cluster.close()
 
 
 def convert_inputs(
