@@ -20,9 +20,9 @@ from bibx.ids import identify, issued_from_arxiv_id
 from bibx.match import ACCEPT, title_similarity
 from bibx.model import Name, Record
 from bibx.sources.local_index import LocalIndex
-from bibx.text import STOPWORDS, tex_to_text, words
+from bibx.text import STOPWORDS, match_key, tex_to_text, words
 
-SCHEMA_VERSION = 3  # 3: term_docs, the count of records per word, for choosing the rarest
+SCHEMA_VERSION = 4  # 3: term_docs (records per word); 4: title_key (exact titles at once)
 SEARCH_TERMS = 4  # the rarest words of a title that a candidate must all contain
 OVERFETCH = 5  # records read per candidate kept, re-ranked by title similarity
 
@@ -102,7 +102,7 @@ class Snapshot(LocalIndex):
     INDEX_PREFIX = "snapshot"
     SCHEMA_VERSION = SCHEMA_VERSION
     SCHEMA = """
-        CREATE TABLE paper(id TEXT PRIMARY KEY, doi TEXT, json TEXT NOT NULL);
+        CREATE TABLE paper(id TEXT PRIMARY KEY, doi TEXT, title_key TEXT, json TEXT NOT NULL);
         CREATE VIRTUAL TABLE paper_fts USING fts5(
             id UNINDEXED, title, abstract, tokenize='unicode61 remove_diacritics 2');
         CREATE VIRTUAL TABLE paper_vocab USING fts5vocab(paper_fts, 'col');
@@ -111,11 +111,11 @@ class Snapshot(LocalIndex):
     """
 
     def fill(self, db: sqlite3.Connection) -> None:
-        papers: list[tuple[str, str | None, str]] = []
+        papers: list[tuple[str, str | None, str, str]] = []
         texts: list[tuple[str, str, str]] = []
 
         def flush() -> None:
-            db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?)", papers)
+            db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?, ?)", papers)
             db.executemany("INSERT INTO paper_fts VALUES (?, ?, ?)", texts)
             papers.clear()
             texts.clear()
@@ -131,7 +131,8 @@ class Snapshot(LocalIndex):
                     self.problems.append(f"{self.path}:{number}: not a snapshot record; skipped")
                     continue
                 doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
-                papers.append((ident, doi, line.strip()))
+                title_key = match_key(str(data.get("title") or ""))
+                papers.append((ident, doi, title_key, line.strip()))
                 texts.append((ident, data.get("title") or "", data.get("abstract") or ""))
                 if len(papers) >= 10_000:
                     flush()
@@ -140,6 +141,7 @@ class Snapshot(LocalIndex):
         except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
             raise SourceError(f"{self.path}: cannot read the arXiv snapshot: {exc}") from None
         db.execute("CREATE INDEX paper_doi ON paper(doi)")
+        db.execute("CREATE INDEX paper_title ON paper(title_key)")
         # fts5vocab counts a word by walking the index (0.7 ms a word at 100,000 records): the
         # counts are kept in a table once, read by the primary key at search time
         db.execute("INSERT INTO term_docs SELECT col, term, doc FROM paper_vocab")
@@ -211,6 +213,14 @@ class Snapshot(LocalIndex):
             for record in records:
                 found.setdefault(record.arxiv_id or "", record)
 
+        # the title exactly (case, accents, LaTeX and punctuation aside): found at once, however
+        # common its words (a title of common words is easily crowded out of a word search)
+        key = match_key(entry.title or "")
+        if key:
+            rows = self.db.execute(
+                "SELECT json FROM paper WHERE title_key = ? LIMIT ?", (key, limit)
+            ).fetchall()
+            add(self._records(rows))
         rare = self._rarest(terms, "title")
         if rare:
             query = "title : (" + " AND ".join(f'"{t}"' for t in rare) + ")"
