@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -22,7 +23,9 @@ from bibx.model import Name, Record
 from bibx.sources.local_index import LocalIndex
 from bibx.text import STOPWORDS, match_key, tex_to_text, words
 
-SCHEMA_VERSION = 4  # 3: term_docs (records per word); 4: title_key (exact titles at once)
+# 3: term_docs (records per word); 4: title_key (exact titles at once); 5: contentless full-text
+# index and compressed records (the index no larger than the snapshot)
+SCHEMA_VERSION = 5
 SEARCH_TERMS = 4  # the rarest words of a title that a candidate must all contain
 OVERFETCH = 5  # records read per candidate kept, re-ranked by title similarity
 
@@ -102,21 +105,24 @@ class Snapshot(LocalIndex):
     INDEX_PREFIX = "snapshot"
     SCHEMA_VERSION = SCHEMA_VERSION
     SCHEMA = """
-        CREATE TABLE paper(id TEXT PRIMARY KEY, doi TEXT, title_key TEXT, json TEXT NOT NULL);
+        CREATE TABLE paper(row INTEGER PRIMARY KEY, id TEXT UNIQUE, doi TEXT, title_key TEXT,
+                           json BLOB NOT NULL);
         CREATE VIRTUAL TABLE paper_fts USING fts5(
-            id UNINDEXED, title, abstract, tokenize='unicode61 remove_diacritics 2');
+            title, abstract, content='', tokenize='unicode61 remove_diacritics 2');
         CREATE VIRTUAL TABLE paper_vocab USING fts5vocab(paper_fts, 'col');
         CREATE TABLE term_docs(col TEXT, term TEXT, docs INTEGER, PRIMARY KEY (col, term))
             WITHOUT ROWID;
     """
 
     def fill(self, db: sqlite3.Connection) -> None:
-        papers: list[tuple[str, str | None, str, str]] = []
-        texts: list[tuple[str, str, str]] = []
+        papers: list[tuple[int, str, str | None, str, bytes]] = []
+        texts: list[tuple[int, str, str]] = []
 
         def flush() -> None:
-            db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?, ?)", papers)
-            db.executemany("INSERT INTO paper_fts VALUES (?, ?, ?)", texts)
+            # the full-text index keeps no copy of the text (contentless): a record's words
+            # point at its row in `paper`, whose line is kept compressed (a third of its size)
+            db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?, ?, ?)", papers)
+            db.executemany("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)", texts)
             papers.clear()
             texts.clear()
 
@@ -132,8 +138,9 @@ class Snapshot(LocalIndex):
                     continue
                 doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
                 title_key = match_key(str(data.get("title") or ""))
-                papers.append((ident, doi, title_key, line.strip()))
-                texts.append((ident, data.get("title") or "", data.get("abstract") or ""))
+                row = number  # the line's number is its row: the full-text index points at it
+                papers.append((row, ident, doi, title_key, zlib.compress(line.strip().encode())))
+                texts.append((row, data.get("title") or "", data.get("abstract") or ""))
                 if len(papers) >= 10_000:
                     flush()
                 self.tell(number)
@@ -146,8 +153,8 @@ class Snapshot(LocalIndex):
         # counts are kept in a table once, read by the primary key at search time
         db.execute("INSERT INTO term_docs SELECT col, term, doc FROM paper_vocab")
 
-    def _records(self, rows: list[tuple[str]]) -> list[Record]:
-        return [to_record(json.loads(row[0])) for row in rows]
+    def _records(self, rows: list[tuple[bytes]]) -> list[Record]:
+        return [to_record(json.loads(zlib.decompress(row[0]))) for row in rows]
 
     def lookup_arxiv(self, ids: list[str]) -> dict[str, Record]:
         out: dict[str, Record] = {}
@@ -188,14 +195,14 @@ class Snapshot(LocalIndex):
         words match many records, and the engine's ranking is not the resolver's)."""
         if title is None:
             rows = self.db.execute(
-                "SELECT p.json FROM paper_fts f JOIN paper p ON p.id = f.id "
-                "WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts, 0, 4.0, 1.0) LIMIT ?",
+                "SELECT p.json FROM paper_fts f JOIN paper p ON p.row = f.rowid "
+                "WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts, 4.0, 1.0) LIMIT ?",
                 (query, limit),
             ).fetchall()
             return self._records(rows)
         found = self.db.execute(
-            "SELECT id, title FROM paper_fts WHERE paper_fts MATCH ? "
-            "ORDER BY bm25(paper_fts, 0, 4.0, 1.0) LIMIT ?",
+            "SELECT p.id, p.title_key FROM paper_fts f JOIN paper p ON p.row = f.rowid "
+            "WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts, 4.0, 1.0) LIMIT ?",
             (query, limit * OVERFETCH),
         ).fetchall()
         found.sort(key=lambda row: -title_similarity(title, row[1] or ""))
