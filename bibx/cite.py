@@ -22,9 +22,9 @@ from bibx.ids import PaperId, identify
 from bibx.keys import KEY_OK
 from bibx.model import Record
 from bibx.output import write_atomic
+from bibx.progress import Report, ignore
 from bibx.readers import read_path
 from bibx.resolver import Resolver
-from bibx.run import Report, ignore
 from bibx.writers import WriteOptions, form_of_path, writers
 
 

@@ -19,6 +19,14 @@ from typing import TextIO
 # service -> (requests at least, seconds at least at its rate limits)
 Plan = dict[str, tuple[int, float]]
 
+# What a command tells as it goes, line by line: report(level, message), levels "error",
+# "warning", "merged", "duplicate", "change", "info" (bibx/run.py).
+Report = Callable[[str, str], None]
+
+
+def ignore(level: str, message: str) -> None:
+    """A `report` that keeps nothing."""
+
 
 class Progress:
     """The events of a run; each does nothing here."""

@@ -9,7 +9,6 @@ and what went wrong, from which the exit code follows.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
@@ -18,7 +17,7 @@ from bibx.errors import BibxError, NotCached
 from bibx.match import deduplicate
 from bibx.model import Record
 from bibx.output import write_atomic
-from bibx.progress import Progress
+from bibx.progress import Progress, Report, ignore
 from bibx.readers import ReadResult, decode, read_path, read_text
 from bibx.resolver import Resolver
 from bibx.sources import SourceOptions, build
@@ -32,12 +31,6 @@ if TYPE_CHECKING:  # imported when a live source is built: requests-cache is slo
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNRESOLVED, EXIT_CHANGES, EXIT_UNDEFINED = 0, 1, 2, 3, 4, 5
 EXIT_FLAGGED = 6  # bibx check: an entry disagrees with its record or was not found
 EXIT_INTERRUPTED = 130
-
-Report = Callable[[str, str], None]
-
-
-def ignore(level: str, message: str) -> None:
-    """A `report` that keeps nothing."""
 
 
 @dataclass
