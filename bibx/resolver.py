@@ -85,22 +85,21 @@ class Resolver:
         self.progress.settled(done, len(cases))
 
     def _looking_up(self, source: Source, count: int, what: str) -> None:
-        """A stage line (and plan) for a live source's look-up of `count` ids; nothing for a
-        file, which answers at once."""
-        asks = {"arXiv id": "lookup_arxiv"}.get(what, "lookup_doi")
-        if source.local or getattr(type(source), asks) is getattr(Source, asks):
-            return  # a file answers at once; a source without such look-ups is not asked
-        requests, seconds = source.plan(0, count)
-        plural = "s" if count != 1 else ""
-        plan = {source.name: (requests, seconds)} if requests else None
-        self._say(f"looking up {count} {what}{plural} in {source.name}", plan)
+        """A stage line and plan for a look-up of `count` ids that sends requests; nothing for
+        a file, or a source that does not look such ids up (its plan is empty)."""
+        arxiv = what == "arXiv id"
+        requests, seconds = source.plan(arxiv_ids=count if arxiv else 0, dois=0 if arxiv else count)
+        if requests:
+            plural = "s" if count != 1 else ""
+            self._say(f"looking up {count} {what}{plural} in {source.name}",
+                      {source.name: (requests, seconds)})  # fmt: skip
 
     @staticmethod
     def _plan(jobs: list[tuple[Source, list[Case]]]) -> Plan:
         """What asking each source about its cases' titles costs at least."""
         plan: Plan = {}
         for source, asked in jobs:
-            requests, seconds = source.plan(len(asked), 0)
+            requests, seconds = source.plan(titles=len(asked))
             if requests:
                 plan[source.name] = (requests, seconds)
         return plan

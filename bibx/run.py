@@ -103,20 +103,24 @@ def _resolver(
 
 
 def source_failures(
-    resolver: Resolver, records: list[Record], strict: bool, report: Report
+    resolver: Resolver, incomplete: bool, strict: bool, report: Report
 ) -> list[str]:
-    """The services that could not be used, said once each: an error when one left an entry
-    unresolved (or when strict), else a warning (every entry was resolved; what failed was an
-    extra, such as the look-up of a published version)."""
+    """The services that could not be used, said once each: an error when the run is left
+    `incomplete` by them (an entry unresolved or unchecked) or when strict, else a warning
+    (what failed was an extra, such as the look-up of a published version)."""
     failures = [
         f"{name}: {exc}"
         for name, exc in resolver.errors.items()
         if not isinstance(exc, NotCached)  # offline and not cached: said per entry
     ]
-    level = "error" if strict or any(r.status != "resolved" for r in records) else "warning"
+    level = "error" if strict or incomplete else "warning"
     for line in failures:
         report(level, line)
     return failures
+
+
+def _unresolved(records: list[Record]) -> bool:
+    return any(r.status != "resolved" for r in records)
 
 
 def resolve_inputs(
@@ -141,7 +145,7 @@ def resolve_inputs(
     else:
         resolver, http = _resolver(options, report, progress, prefer)
         resolved = resolver.resolve(records)
-        source_errors = source_failures(resolver, resolved, options.strict, report)
+        source_errors = source_failures(resolver, _unresolved(resolved), options.strict, report)
     final, merges = deduplicate(resolved)
     for line in merges:
         report("merged", line)
@@ -242,7 +246,7 @@ def enrich_file(
     for line in result.warnings:
         report("warning", line)
     records = [e.record for e in result.entries]
-    source_errors = source_failures(resolver, records, sources.strict, report)
+    source_errors = source_failures(resolver, _unresolved(records), sources.strict, report)
     for line in result.duplicates:
         report("duplicate", line)
     for entry in result.changed:
@@ -283,7 +287,9 @@ def cite_documents(
 
     result = cite(documents, resolver, to=to, dialect=dialect, report=report)
     records = result.added
-    source_errors = source_failures(made[0], records, sources.strict, report) if made else []
+    source_errors = (
+        source_failures(made[0], _unresolved(records), sources.strict, report) if made else []
+    )
     if records:
         keys = ", ".join(r.key or "" for r in records)
         report("info", f"{result.target}: added {count(len(records))} ({keys})")
@@ -316,14 +322,8 @@ def check_inputs(
         raise BibxError("no entry could be read from the input; nothing checked")
     resolver, http = _resolver(options, report, progress)
     verdicts = check(records, resolver)
-    failures = [
-        f"{name}: {exc}"
-        for name, exc in resolver.errors.items()
-        if not isinstance(exc, NotCached)  # offline and not cached: said per entry
-    ]
     unchecked = any(v.verdict == "could-not-check" for v in verdicts)
-    for line in failures:
-        report("error" if options.strict or unchecked else "warning", line)
+    failures = source_failures(resolver, unchecked, options.strict, report)
     run = Run(records, problems, failures if options.strict else [], http, options.strict)
     run.flagged = sum(v.verdict in fail_on for v in verdicts)
     return run, verdicts

@@ -60,9 +60,10 @@ class Source:
     def search(self, entry: Record, limit: int = CANDIDATES) -> list[Record]:
         return []
 
-    def plan(self, titles: int, ids: int) -> tuple[int, float]:
-        """The requests a search for `titles` entries and a look-up of `ids` ids need at least,
-        and the least time they take at the source's rate limits (a file: none)."""
+    def plan(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
+        """The requests a search for `titles` entries and a look-up of these ids need at least,
+        and the least time they take at the source's rate limits: (0, 0) for what the source
+        does not ask a service for (a file; ids it does not look up)."""
         return 0, 0.0
 
     def search_many(

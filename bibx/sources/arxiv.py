@@ -189,8 +189,8 @@ class ArxivAPI(LiveSource):
             interval = max(interval, INTERVAL)
         return {host(url): RateLimiter(interval, 1, clock, sleep, from_finish=True)}
 
-    def plan(self, titles: int, ids: int) -> tuple[int, float]:
-        requests = -(-ids // IDS_PER_REQUEST) + -(-titles // TITLES_PER_REQUEST)
+    def plan(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
+        requests = -(-arxiv_ids // IDS_PER_REQUEST) + -(-titles // TITLES_PER_REQUEST)
         return requests, self.spaced(requests)
 
     def _query(self, params: dict[str, str | int]) -> list[Record]:

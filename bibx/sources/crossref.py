@@ -154,20 +154,20 @@ class Crossref(LiveSource):
         shared = RateLimiter(1.1, 1, clock, sleep)
         return {search: shared, works: shared}
 
-    def plan(self, titles: int, ids: int) -> tuple[int, float]:
+    def plan(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
         """A search per title, a look-up per DOI; the two limits are separate in the polite pool
         (the public pool has one limit for both)."""
         searches, lookups = (
             self.spaced(titles, self._search_limit),
-            self.spaced(ids, self._works_limit),
+            self.spaced(dois, self._works_limit),
         )
         shared = self.http.limiters.get(self._search_limit) is self.http.limiters.get(
             self._works_limit
         )
         seconds = (
-            self.spaced(titles + ids, self._search_limit) if shared else max(searches, lookups)
+            self.spaced(titles + dois, self._search_limit) if shared else max(searches, lookups)
         )
-        return titles + ids, seconds
+        return titles + dois, seconds
 
     def work(self, doi: str) -> Record | None:
         if not identify(doi).doi:
