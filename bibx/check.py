@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from bibx.ids import issued_from_arxiv_id, preprint_venue
-from bibx.match import ACCEPT, is_published, merge, same_work, similarity, title_similarity
+from bibx.match import ACCEPT, is_published, same_work, similarity, title_similarity
 from bibx.model import Name, Record
 from bibx.resolver import Case, Resolver
 from bibx.text import match_key
@@ -176,8 +176,8 @@ def _by_title(entry: Record, case: Case, id_cases: list[Case], resolver: Resolve
         # a contradiction to the resolver): decide on the title alone, then name what differs
         alone = Record(title=entry.title, abstract=entry.abstract, origin=entry.origin)
         outcome, found = resolver.decide(alone, case.candidates, case.problems)
-        if found is not None:
-            case.outcome, case.found = merge(alone, found, outcome.confidence or 0, ""), found
+        if found is not None:  # `outcome` is then the merge upgrade() looks at
+            case.outcome, case.found = outcome, found
             resolver.upgrade([case])
     if case.found is not None:
         return _compare(entry, case, id_cases)
