@@ -210,9 +210,10 @@ class Snapshot(LocalIndex):
         return list(self.lookup_arxiv(chosen).values())
 
     def search(self, entry: Record, limit: int = 10) -> list[Record]:
-        """Candidates for an entry, best first: records whose title has the entry title's
-        rarest words; then, for an entry with an abstract, records whose abstract has its
-        rarest opening words (titles change between versions); last, any title word at all."""
+        """Candidates for an entry, best first: records with exactly its title; records whose
+        title has the entry title's rarest words; when none of those titles is close and the
+        entry has an abstract, records whose abstract has its rarest opening words (titles
+        change between versions); last, when nothing was found, any title word at all."""
         terms = [w for w in dict.fromkeys(words(entry.title or "")) if w not in STOPWORDS]
         found: dict[str, Record] = {}
 
