@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import typer
 
 from bibx import __version__
+from bibx.check import VERDICTS
 from bibx.errors import BibxError
 from bibx.output import write_atomic
 from bibx.progress import Console, Progress
@@ -126,10 +127,6 @@ class Printer:
 
 
 _console: Progress | None = None  # the command's progress display, cleared before each line
-
-
-def printer(quiet: bool) -> Printer:
-    return Printer(quiet)
 
 
 def plan_outputs(
@@ -395,7 +392,7 @@ def export(
 
     def work() -> Run:
         chosen, paths = plan_outputs(out, fmt, inputs, force)
-        tell = printer(quiet)
+        tell = Printer(quiet)
         run = resolve_inputs(
             inputs, form, sources, prefer.value, tell, progress=tell.progress, cluster=cluster
         )
@@ -422,7 +419,7 @@ def convert(
 
     def work() -> Run:
         chosen, paths = plan_outputs(out, fmt, inputs, force)
-        report = printer(quiet)
+        report = Printer(quiet)
         run = convert_inputs(inputs, form, report)
         write_outputs(run.records, chosen, paths, options, report)
         return run
@@ -471,7 +468,7 @@ def enrich(
     )
 
     def work() -> Run:
-        report = printer(quiet)
+        report = Printer(quiet)
         run = enrich_file(
             bib,
             sources,
@@ -516,7 +513,7 @@ def cite(
     [@doi:10.1145/...]) to their bibliography, under exactly the cited key."""
 
     def work() -> Run:
-        report = printer(quiet)
+        report = Printer(quiet)
         return cite_documents(
             documents,
             sources,
@@ -550,7 +547,7 @@ def resolve(
         raise typer.Exit(EXIT_ERROR)
 
     def work() -> Run:
-        tell = printer(quiet)
+        tell = Printer(quiet)
         run = resolve_inputs(inputs, form, sources, prefer.value, tell, progress=tell.progress)
         rows = [report_row(r) for r in run.records]
         sys.stdout.write(render_table(rows))
@@ -563,7 +560,7 @@ def resolve(
     guarded(work, quiet)
 
 
-VERDICT_NAMES = ("disagrees", "not-found", "could-not-check")
+VERDICT_NAMES = tuple(v for v in VERDICTS if v != "verified")  # what --fail-on may name
 
 
 @app.command()
@@ -600,7 +597,7 @@ def check(
         raise typer.Exit(EXIT_USAGE)
 
     def work() -> Run:
-        tell = printer(quiet)
+        tell = Printer(quiet)
         run, verdicts = check_inputs(inputs, form, sources, failing, tell, progress=tell.progress)
         sys.stdout.write(render_check(verdicts))
         if report is not None:
