@@ -189,23 +189,17 @@ class DblpDump(LocalIndex):
         super().__init__(path, cache, progress)
 
     def fill(self, db: sqlite3.Connection) -> None:
-        rows: list[tuple[int, str]] = []
-        titles: list[tuple[int, str]] = []
-
-        def flush() -> None:
-            db.executemany("INSERT INTO paper VALUES (?, ?)", rows)
-            db.executemany("INSERT INTO paper_fts(rowid, title) VALUES (?, ?)", titles)
-            rows.clear()
-            titles.clear()
-
+        rows = (
+            (n, (n, json.dumps(info, ensure_ascii=False)), (n, str(info.get("title") or "")))
+            for n, info in enumerate(records(self.path, self.dtd), start=1)
+        )
         try:
-            for number, info in enumerate(records(self.path, self.dtd), start=1):
-                rows.append((number, json.dumps(info, ensure_ascii=False)))
-                titles.append((number, str(info.get("title") or "")))
-                if len(rows) >= 10_000:
-                    flush()
-                self.tell(number)
-            flush()
+            self.store(
+                db,
+                rows,
+                "INSERT INTO paper VALUES (?, ?)",
+                "INSERT INTO paper_fts(rowid, title) VALUES (?, ?)",
+            )
         except ET.ParseError as exc:
             raise SourceError(f"{self.path}: not a dblp XML dump ({exc})") from None
         except (OSError, EOFError, gzip.BadGzipFile) as exc:

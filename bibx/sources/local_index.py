@@ -12,13 +12,15 @@ import hashlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from bibx.errors import SourceError
 from bibx.paths import cache_dir
 from bibx.sources import Source
+
+BATCH = 10_000  # records written at a time while building
 
 
 class LocalIndex(Source):
@@ -81,3 +83,26 @@ class LocalIndex(Source):
         """Report progress every 100,000 records while building."""
         if self.progress is not None and count % 100_000 == 0:
             self.progress(count)
+
+    def store(
+        self,
+        db: sqlite3.Connection,
+        rows: Iterable[tuple[int, tuple[Any, ...], tuple[Any, ...]]],
+        paper_sql: str,
+        text_sql: str,
+    ) -> None:
+        """Write each (record number, `paper` row, full-text row) in batches of `BATCH`,
+        telling the progress as the records are read."""
+        papers: list[tuple[Any, ...]] = []
+        texts: list[tuple[Any, ...]] = []
+        for number, paper, text in rows:
+            papers.append(paper)
+            texts.append(text)
+            if len(papers) >= BATCH:
+                db.executemany(paper_sql, papers)
+                db.executemany(text_sql, texts)
+                papers.clear()
+                texts.clear()
+            self.tell(number)
+        db.executemany(paper_sql, papers)
+        db.executemany(text_sql, texts)

@@ -115,36 +115,15 @@ class Snapshot(LocalIndex):
     """
 
     def fill(self, db: sqlite3.Connection) -> None:
-        papers: list[tuple[int, str, str | None, str, bytes]] = []
-        texts: list[tuple[int, str, str]] = []
-
-        def flush() -> None:
+        try:
             # the full-text index keeps no copy of the text (contentless): a record's words
             # point at its row in `paper`, whose line is kept compressed (a third of its size)
-            db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?, ?, ?)", papers)
-            db.executemany("INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)", texts)
-            papers.clear()
-            texts.clear()
-
-        try:
-            for number, line in enumerate(_open(self.path), start=1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                    ident = identify(str(data["id"])).arxiv_id or str(data["id"])
-                except (ValueError, KeyError, TypeError):
-                    self.problems.append(f"{self.path}:{number}: not a snapshot record; skipped")
-                    continue
-                doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
-                title_key = match_key(str(data.get("title") or ""))
-                row = number  # the line's number is its row: the full-text index points at it
-                papers.append((row, ident, doi, title_key, zlib.compress(line.strip().encode())))
-                texts.append((row, data.get("title") or "", data.get("abstract") or ""))
-                if len(papers) >= 10_000:
-                    flush()
-                self.tell(number)
-            flush()
+            self.store(
+                db,
+                self._rows(),
+                "INSERT OR REPLACE INTO paper VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)",
+            )
         except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
             raise SourceError(f"{self.path}: cannot read the arXiv snapshot: {exc}") from None
         db.execute("CREATE INDEX paper_doi ON paper(doi)")
@@ -152,6 +131,26 @@ class Snapshot(LocalIndex):
         # fts5vocab counts a word by walking the index (0.7 ms a word at 100,000 records): the
         # counts are kept in a table once, read by the primary key at search time
         db.execute("INSERT INTO term_docs SELECT col, term, doc FROM paper_vocab")
+
+    def _rows(self) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
+        """Each line's (number, `paper` row, full-text row); the line's number is its row."""
+        for number, line in enumerate(_open(self.path), start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                ident = identify(str(data["id"])).arxiv_id or str(data["id"])
+            except (ValueError, KeyError, TypeError):
+                self.problems.append(f"{self.path}:{number}: not a snapshot record; skipped")
+                continue
+            doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
+            title_key = match_key(str(data.get("title") or ""))
+            packed = zlib.compress(line.strip().encode())
+            yield (
+                number,
+                (number, ident, doi, title_key, packed),
+                (number, data.get("title") or "", data.get("abstract") or ""),
+            )
 
     def _records(self, rows: list[tuple[bytes]]) -> list[Record]:
         return [to_record(json.loads(zlib.decompress(row[0]))) for row in rows]
