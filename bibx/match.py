@@ -27,6 +27,9 @@ MARGIN = 0.03
 ABSTRACT_CONTRADICTS = 0.60
 # An abstract this close vouches for the paper even when its title changed between versions.
 ABSTRACT_VOUCHES = 0.85
+# An entry's "abstract" shorter than this is no abstract to compare (a .bib's note put there:
+# "We really liked this one."); real ones run 100 to 300 words.
+ABSTRACT_MIN_WORDS = 30
 # Years further apart than this contradict the match (a preprint may be published years later).
 MAX_YEAR_GAP = 3
 # Entry titles this far from the record found by id are flagged instead of trusted.
@@ -104,16 +107,14 @@ def score(entry: Record, candidate: Record) -> Score:
     if entry.title and candidate.title:
         result.signals["title"] = title_similarity(entry.title, candidate.title)
         strongest = max(strongest, result.signals["title"])
-    if entry.abstract and candidate.abstract:
+    mine = match_key(entry.abstract or "")
+    if len(mine.split()) >= ABSTRACT_MIN_WORDS and candidate.abstract:
+        # a cut abstract is the opening of the whole: compared with as much of the other;
         # below the contradiction line the exact value does not matter, and rapidfuzz stops
         # early with a cutoff: most candidates' abstracts are far from the entry's
+        theirs = match_key(candidate.abstract)[: len(mine) * 11 // 10]
         abstract = result.signals["abstract"] = (
-            fuzz.ratio(
-                match_key(entry.abstract),
-                match_key(candidate.abstract),
-                score_cutoff=ABSTRACT_CONTRADICTS * 100,
-            )
-            / 100.0
+            fuzz.ratio(mine, theirs, score_cutoff=ABSTRACT_CONTRADICTS * 100) / 100.0
         )
         if abstract < ABSTRACT_CONTRADICTS:
             result.contradictions.append("abstracts differ")

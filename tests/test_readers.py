@@ -226,3 +226,11 @@ def test_every_standard_entry_type_is_known():
     written = bibtex.write(result.records, WriteOptions()).text
     for kind in kinds:
         assert f"@{kind}{{" in written
+
+
+def test_an_arxiv_url_in_howpublished_names_the_paper():
+    text = "@misc{y, title = {Alignment for Honesty}, year = {2023},\n" \
+           "  howpublished = {\\url{https://arxiv.org/abs/2312.07000}}}"  # fmt: skip
+    [record] = read_text(text, "m.bib", "bibtex").records
+    assert record.arxiv_id == "2312.07000"
+    assert record.extra["howpublished"]  # the user's field stays theirs

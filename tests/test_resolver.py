@@ -140,3 +140,10 @@ def test_an_unknown_id_beside_a_good_title_falls_back_to_the_title(snapshot_sour
     [record] = Resolver([snapshot_source]).resolve([entry])
     assert record.status == "resolved" and record.arxiv_id == "2404.06654"
     assert "the entry's own 2501.99999 was not found" in record.reason
+
+
+def test_a_note_in_a_bib_abstract_field_is_no_abstract_to_contradict(snapshot_source):
+    # users keep notes in `abstract`; a few words cannot be compared with a paper's abstract
+    entry = Record(title="Alignment for Honesty", abstract="We really liked this one.")
+    [record] = Resolver([snapshot_source]).resolve([entry])
+    assert record.status == "resolved" and record.arxiv_id == "2312.07000"

@@ -284,7 +284,9 @@ def to_record(etype: str, key: str, latex: dict[str, str], origin: str) -> tuple
         problems.append(f"{origin}: year {text['year']!r} of {key!r} is not a year; kept as text")
     elif "year" in text:
         used.add("year")  # "n.d.": no date, said outright
-    ids = identify_all(text.get("doi"), text.get("url"))
+    # `howpublished = {\url{https://arxiv.org/abs/...}}`, as many .bib files give a preprint
+    linked = re.search(r"\\url\{([^{}]*)\}", latex.get("howpublished", ""))
+    ids = identify_all(text.get("doi"), text.get("url"), linked.group(1) if linked else None)
     if "doi" in text:
         if not ids.doi and not (ids.arxiv_id and "10.48550" in text["doi"]):
             problems.append(f"{origin}: doi {text['doi']!r} of {key!r} is not a DOI; kept as text")
