@@ -335,10 +335,13 @@ def _removal(entry_text: str, spans: EntrySpans, span: FieldSpan) -> tuple[int, 
         newline = re.match(r"[ \t]*\n", rest)
         if newline:
             return (line_start, end + newline.end(), "")  # the whole line
-    end = span.end
+    start, end = span.start, span.end
     while end < len(entry_text) and entry_text[end] in " \t":
         end += 1
-    return (span.start, end, "")
+    if end == len(entry_text) or entry_text[end] == "\n":  # it ended the line: no space left
+        while start > line_start and entry_text[start - 1] in " \t":
+            start -= 1
+    return (start, end, "")
 
 
 # --- the whole file ----------------------------------------------------------------------------

@@ -299,7 +299,7 @@ def with_published(record: Record, published: Record) -> Record:
     ):
         out.authors, out.et_al = published.authors, False
         out.provenance["authors"] = published.provenance.get("authors", "published")
-    out.reason = f"{record.reason}; published version {published.doi}"
+    out.reason = f"{record.reason}; published version {published.doi or published.container_title}"
     return out
 
 

@@ -327,3 +327,14 @@ def test_property_examples_resolve(snapshot_source):
     )
     result = enrich_text(text, "u.bib", Resolver([Snapshot(SNAPSHOT, cache=None)]))
     assert len(result.changed) == len(SEED_ENTRIES)
+
+
+def test_a_field_removed_from_the_end_of_a_shared_line_leaves_no_trailing_space():
+    from bibx.enrich import Change, apply
+    from bibx.readers.bibtex import scan_fields
+
+    entry = "@misc{y,\n  title = {T},\n  year = {2023}, month = dec,\n  note = {n}\n}"
+    spans = scan_fields(entry)
+    assert spans is not None
+    out = apply(entry, spans, [Change("month", "dec", None)])
+    assert out == "@misc{y,\n  title = {T},\n  year = {2023},\n  note = {n}\n}"
