@@ -40,7 +40,7 @@ def main() -> None:
         made = synthetic(path, args.lines)
         Snapshot(path, cache=cache)  # the index, built before any clock starts
         seed = read_path(ROOT / "fixtures" / "hf-papers-alignment.txt").records
-        titles = [*seed, *(Record(title=t) for t in made)]
+        titles = [*seed, *(Record(title=t) for t, _ in made)]
         entries = (titles * (args.titles // len(titles) + 1))[: args.titles]
         start = time.perf_counter()
         alone = Resolver([Snapshot(path, cache=cache)]).resolve(entries)

@@ -117,3 +117,45 @@ def test_to_record_reads_versions_and_old_style_ids():
     assert record.title == "A title wrapped"
     assert [a.family for a in record.authors] == ["Author", "Writer"]
     assert record.categories == ["hep-th", "gr-qc"]
+
+
+def test_the_index_keeps_every_fact_a_record_is_made_of(tmp_path):
+    """The index stores each line slimmed and compressed: what comes back out is the record
+    the whole line makes, for every fixture line and for a line with every field arXiv writes."""
+    full = {
+        "id": "0704.0001", "submitter": "Pavel Nadolsky", "authors": "C. Bal\\'azs, E. L. Berger",
+        "title": "Calculation of prompt diphoton production cross sections",
+        "comments": "37 pages", "journal-ref": "Phys.Rev.D76:013009,2007",
+        "doi": "10.1103/PhysRevD.76.013009", "report-no": "ANL-HEP-PR-07-12",
+        "categories": "hep-ph", "license": None, "abstract": "A fully differential calculation.",
+        "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"},
+                     {"version": "v2", "created": "Tue, 24 Jul 2007 20:10:27 GMT"}],
+        "update_date": "2008-11-13",
+        "authors_parsed": [["Balázs", "C.", ""], ["Berger", "E. L.", ""]],
+    }  # fmt: skip
+    lines = [*SNAPSHOT.read_text(encoding="utf-8").splitlines(), json.dumps(full)]
+    path = tmp_path / "snap.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source = Snapshot(path, cache=tmp_path / "c")
+    for line in lines:
+        data = json.loads(line)
+        assert source.lookup_arxiv([data["id"]])[data["id"]] == to_record(data)
+    assert source.lookup_arxiv(["0704.0001"])["0704.0001"].arxiv_version == 2
+
+
+def test_an_exact_title_of_common_words_among_thousands_is_found(tmp_path):
+    """'Alignment for Honesty' among 2,500 titles that share its words: found exactly at once,
+    and found misspelt by its words (the ranking then runs over all of them)."""
+    lines = [json.loads(line) for line in SNAPSHOT.read_text(encoding="utf-8").splitlines()]
+    honest = next(r for r in lines if r["title"] == "Alignment for Honesty")
+    made = [
+        {**honest, "id": f"0001.{n:05d}", "title": f"Honesty and alignment, part {n}"}
+        for n in range(2_500)
+    ]  # made-up records (ids arXiv never assigned) that crowd the true one
+    path = tmp_path / "snap.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in [*made, honest]), encoding="utf-8")
+    source = Snapshot(path, cache=tmp_path / "c")
+    found = source.search(Record(title="Alignment for honesty"))
+    assert found[0].arxiv_id == honest["id"]
+    misspelt = source.search(Record(title="Alignment for Honsety"))
+    assert honest["id"] in [r.arxiv_id for r in misspelt]

@@ -190,7 +190,7 @@ class DblpDump(LocalIndex):
 
     def fill(self, db: sqlite3.Connection) -> None:
         rows = (
-            (n, (n, json.dumps(info, ensure_ascii=False)), (n, str(info.get("title") or "")))
+            (n, ((n, json.dumps(info, ensure_ascii=False)), (n, str(info.get("title") or ""))))
             for n, info in enumerate(records(self.path, self.dtd), start=1)
         )
         try:

@@ -87,22 +87,22 @@ class LocalIndex(Source):
     def store(
         self,
         db: sqlite3.Connection,
-        rows: Iterable[tuple[int, tuple[Any, ...], tuple[Any, ...]]],
-        paper_sql: str,
-        text_sql: str,
+        rows: Iterable[tuple[int, tuple[tuple[Any, ...], ...]]],
+        *sql: str,
     ) -> None:
-        """Write each (record number, `paper` row, full-text row) in batches of `BATCH`,
-        telling the progress as the records are read."""
-        papers: list[tuple[Any, ...]] = []
-        texts: list[tuple[Any, ...]] = []
-        for number, paper, text in rows:
-            papers.append(paper)
-            texts.append(text)
-            if len(papers) >= BATCH:
-                db.executemany(paper_sql, papers)
-                db.executemany(text_sql, texts)
-                papers.clear()
-                texts.clear()
+        """Write each (record number, (one row per statement of `sql`)) in batches of
+        `BATCH`, telling the progress as the records are read."""
+        batches: list[list[tuple[Any, ...]]] = [[] for _ in sql]
+        count = 0
+        for number, parts in rows:
+            for batch, part in zip(batches, parts, strict=True):
+                batch.append(part)
+            count += 1
+            if count >= BATCH:
+                for statement, batch in zip(sql, batches, strict=True):
+                    db.executemany(statement, batch)
+                    batch.clear()
+                count = 0
             self.tell(number)
-        db.executemany(paper_sql, papers)
-        db.executemany(text_sql, texts)
+        for statement, batch in zip(sql, batches, strict=True):
+            db.executemany(statement, batch)

@@ -8,6 +8,8 @@ later runs open it at once and a changed snapshot is re-indexed.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import itertools
 import json
 import sqlite3
 import zlib
@@ -24,10 +26,17 @@ from bibx.sources.local_index import LocalIndex
 from bibx.text import STOPWORDS, match_key, tex_to_text, words
 
 # 3: term_docs (records per word); 4: title_key (exact titles at once); 5: contentless full-text
-# index and compressed records (the index no larger than the snapshot)
-SCHEMA_VERSION = 5
+# index and compressed records; 6: titles and abstracts in two full-text indexes, records kept
+# slim and compressed against a dictionary, exact titles found by a hash
+SCHEMA_VERSION = 6
 SEARCH_TERMS = 4  # the rarest words of a title that a candidate must all contain
 OVERFETCH = 5  # records read per candidate kept, re-ranked by title similarity
+CROWDED = 2_000  # a word search whose rarest word is in more titles than this ranks noise
+SAMPLE = 2_000  # lines read before the first record is stored, to build the dictionary from
+DICTIONARY = 32_768  # bytes (zlib's window): the shared text records are compressed against
+LEVEL = 3  # zlib level: 0.35 of the line with the dictionary, at half the time of level 6
+KEPT = ("id", "title", "authors_parsed", "authors", "abstract", "doi", "categories",
+        "journal-ref", "comments")  # fmt: skip
 
 
 def _open(path: Path) -> Iterator[str]:
@@ -97,6 +106,23 @@ def to_record(data: dict[str, Any], source: str = "arxiv-snapshot") -> Record:
     return record.mark(f"{source}:{arxiv_id}")
 
 
+def slim(data: dict[str, Any]) -> dict[str, Any]:
+    """What `to_record` reads of a snapshot line: the submitter, licence, dates of later
+    versions and the author string beside the parsed authors are left out of the index."""
+    kept = {key: data[key] for key in KEPT if data.get(key) is not None}
+    if kept.get("authors_parsed"):
+        kept.pop("authors", None)
+    versions = data.get("versions")
+    if isinstance(versions, list) and versions:
+        kept["versions"] = [versions[0], *({} for _ in versions[1:])]
+    return kept
+
+
+def title_hash(key: str) -> int:
+    """A title key as a signed 64-bit integer: an index of integers is a tenth of one of titles."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
 class Snapshot(LocalIndex):
     """The snapshot at `path`, indexed on first use."""
 
@@ -105,35 +131,75 @@ class Snapshot(LocalIndex):
     INDEX_PREFIX = "snapshot"
     SCHEMA_VERSION = SCHEMA_VERSION
     SCHEMA = """
-        CREATE TABLE paper(row INTEGER PRIMARY KEY, id TEXT UNIQUE, doi TEXT, title_key TEXT,
-                           json BLOB NOT NULL);
-        CREATE VIRTUAL TABLE paper_fts USING fts5(
-            title, abstract, content='', tokenize='unicode61 remove_diacritics 2');
-        CREATE VIRTUAL TABLE paper_vocab USING fts5vocab(paper_fts, 'col');
+        CREATE TABLE paper(row INTEGER PRIMARY KEY, id TEXT UNIQUE, doi TEXT, title_hash INTEGER,
+                           title_key TEXT, json BLOB NOT NULL);
+        CREATE TABLE packing(dictionary BLOB NOT NULL);
+        CREATE VIRTUAL TABLE title_fts USING fts5(
+            title, content='', tokenize='unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE abstract_fts USING fts5(
+            abstract, content='', detail=none, tokenize='unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE title_vocab USING fts5vocab(title_fts, 'row');
+        CREATE VIRTUAL TABLE abstract_vocab USING fts5vocab(abstract_fts, 'row');
         CREATE TABLE term_docs(col TEXT, term TEXT, docs INTEGER, PRIMARY KEY (col, term))
             WITHOUT ROWID;
     """
+    _dictionary: bytes | None = None
 
     def fill(self, db: sqlite3.Connection) -> None:
         try:
-            # the full-text index keeps no copy of the text (contentless): a record's words
-            # point at its row in `paper`, whose line is kept compressed (a third of its size)
+            # the full-text indexes keep no copy of the text (contentless): a record's words
+            # point at its row in `paper`, whose slimmed line is kept compressed. Titles and
+            # abstracts are indexed apart: a title search then walks the titles' lists only
+            # (in one index, a column filter decodes every abstract holding a title's word),
+            # and the abstracts' index keeps no word positions (no phrase is asked of them)
             self.store(
                 db,
-                self._rows(),
-                "INSERT OR REPLACE INTO paper VALUES (?, ?, ?, ?, ?)",
-                "INSERT INTO paper_fts(rowid, title, abstract) VALUES (?, ?, ?)",
+                self._rows(db),
+                "INSERT OR REPLACE INTO paper VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO title_fts(rowid, title) VALUES (?, ?)",
+                "INSERT INTO abstract_fts(rowid, abstract) VALUES (?, ?)",
             )
         except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
             raise SourceError(f"{self.path}: cannot read the arXiv snapshot: {exc}") from None
         db.execute("CREATE INDEX paper_doi ON paper(doi)")
-        db.execute("CREATE INDEX paper_title ON paper(title_key)")
+        db.execute("CREATE INDEX paper_title ON paper(title_hash)")
         # fts5vocab counts a word by walking the index (0.7 ms a word at 100,000 records): the
         # counts are kept in a table once, read by the primary key at search time
-        db.execute("INSERT INTO term_docs SELECT col, term, doc FROM paper_vocab")
+        db.execute("INSERT INTO term_docs SELECT 'title', term, doc FROM title_vocab")
+        db.execute("INSERT INTO term_docs SELECT 'abstract', term, doc FROM abstract_vocab")
 
-    def _rows(self) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
-        """Each line's (number, `paper` row, full-text row); the line's number is its row."""
+    def _rows(self, db: sqlite3.Connection) -> Iterator[tuple[int, tuple[tuple[Any, ...], ...]]]:
+        """Each line's (number, (`paper` row, title row, abstract row)); the line's number is
+        its row. Records are compressed one by one (each is read alone) against a dictionary
+        of the first lines' text, which halves them again: a record alone repeats too little."""
+        records = self._parsed()
+        sample = list(itertools.islice(records, SAMPLE))
+        texts = [json.dumps(slim(data), ensure_ascii=False) for _, data, _ in sample]
+        step = max(1, len(texts) // 200)
+        dictionary = "".join(texts[::step]).encode()[-DICTIONARY:]
+        db.execute("INSERT INTO packing VALUES (?)", (dictionary,))
+        packer = zlib.compressobj(LEVEL, zdict=dictionary) if dictionary else None
+
+        def row(number: int, data: dict[str, Any], ident: str) -> tuple[int, tuple[Any, ...]]:
+            doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
+            key = match_key(str(data.get("title") or ""))
+            text = json.dumps(slim(data), ensure_ascii=False).encode()
+            if packer is not None:
+                one = packer.copy()  # the dictionary is read once, not once a record
+                packed = one.compress(text) + one.flush()
+            else:
+                packed = zlib.compress(text, LEVEL)
+            return number, (
+                (number, ident, doi, title_hash(key) if key else None, key, packed),
+                (number, data.get("title") or ""),
+                (number, data.get("abstract") or ""),
+            )
+
+        for number, data, ident in itertools.chain(sample, records):
+            yield row(number, data, ident)
+
+    def _parsed(self) -> Iterator[tuple[int, dict[str, Any], str]]:
+        """Each readable line's (number, parsed line, arXiv id); unreadable ones are noted."""
         for number, line in enumerate(_open(self.path), start=1):
             if not line.strip():
                 continue
@@ -143,17 +209,21 @@ class Snapshot(LocalIndex):
             except (ValueError, KeyError, TypeError):
                 self.problems.append(f"{self.path}:{number}: not a snapshot record; skipped")
                 continue
-            doi = str(data["doi"]).split()[0].lower() if data.get("doi") else None
-            title_key = match_key(str(data.get("title") or ""))
-            packed = zlib.compress(line.strip().encode())
-            yield (
-                number,
-                (number, ident, doi, title_key, packed),
-                (number, data.get("title") or "", data.get("abstract") or ""),
-            )
+            yield number, data, ident
 
     def _records(self, rows: list[tuple[bytes]]) -> list[Record]:
-        return [to_record(json.loads(zlib.decompress(row[0]))) for row in rows]
+        if self._dictionary is None:
+            found = self.db.execute("SELECT dictionary FROM packing").fetchone()
+            self._dictionary = found[0] if found else b""
+        out = []
+        for (packed,) in rows:
+            if self._dictionary:
+                unpacker = zlib.decompressobj(zdict=self._dictionary)
+                text = unpacker.decompress(packed) + unpacker.flush()
+            else:
+                text = zlib.decompress(packed)
+            out.append(to_record(json.loads(text)))
+        return out
 
     def lookup_arxiv(self, ids: list[str]) -> dict[str, Record]:
         out: dict[str, Record] = {}
@@ -173,47 +243,57 @@ class Snapshot(LocalIndex):
                 out[doi] = self._records(rows)[0]
         return out
 
-    def _rarest(self, terms: list[str], column: str) -> list[str]:
-        """The `SEARCH_TERMS` words that fewest records have in `column`; words no record has
-        (typos, words of another version's title) are left out rather than sinking the query."""
-        if not terms:
-            return []
+    def _rarest(self, terms: list[str], column: str) -> list[tuple[str, int]]:
+        """The `SEARCH_TERMS` words that fewest records have in `column`, with how many have
+        each, fewest first; words no record has (typos, words of another version's title) are
+        left out rather than sinking the query."""
         counts: dict[str, int] = {}
         for term in terms:
             row = self.db.execute(
                 "SELECT docs FROM term_docs WHERE col = ? AND term = ?", (column, term)
             ).fetchone()
-            if row:
+            if row and row[0]:
                 counts[term] = row[0]
-        known = sorted((t for t in terms if counts.get(t)), key=lambda t: counts[t])
-        return known[:SEARCH_TERMS]
+        return sorted(counts.items(), key=lambda item: item[1])[:SEARCH_TERMS]
 
-    def _match(self, query: str, limit: int, title: str | None = None) -> list[Record]:
-        """The records matching `query`, best first: by the engine's ranking, or, given a
-        `title`, `OVERFETCH` times as many re-ranked by their titles' similarity to it (common
-        words match many records, and the engine's ranking is not the resolver's)."""
-        if title is None:
-            rows = self.db.execute(
-                "SELECT p.json FROM paper_fts f JOIN paper p ON p.row = f.rowid "
-                "WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts, 4.0, 1.0) LIMIT ?",
-                (query, limit),
-            ).fetchall()
-            return self._records(rows)
-        found = self.db.execute(
-            "SELECT p.id, p.title_key FROM paper_fts f JOIN paper p ON p.row = f.rowid "
-            "WHERE paper_fts MATCH ? ORDER BY bm25(paper_fts, 4.0, 1.0) LIMIT ?",
-            (query, limit * OVERFETCH),
+    def _match(self, table: str, query: str, limit: int) -> list[int]:
+        """The rows of `table`'s records matching `query`, best first by the engine's ranking
+        (the ranking is done on the full-text index alone, before any record is read)."""
+        rows = self.db.execute(
+            f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? "
+            f"ORDER BY bm25({table}_fts) LIMIT ?",
+            (query, limit),
         ).fetchall()
-        found.sort(key=lambda row: -title_similarity(title, row[1] or ""))
-        chosen = [ident for ident, _ in found[:limit]]
-        return list(self.lookup_arxiv(chosen).values())
+        return [row for (row,) in rows]
+
+    def _closest(self, rows: list[int], title: str, limit: int) -> list[Record]:
+        """The `limit` records of `rows` whose titles are closest to `title` (common words match
+        many records, and the engine's ranking is not the resolver's)."""
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        found = self.db.execute(
+            f"SELECT row, title_key FROM paper WHERE row IN ({marks})", rows
+        ).fetchall()
+        found.sort(key=lambda item: -title_similarity(title, item[1] or ""))
+        return self._rows_records([row for row, _ in found[:limit]])
+
+    def _rows_records(self, rows: list[int]) -> list[Record]:
+        """The records of `rows`, in that order."""
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        packed = dict(self.db.execute(f"SELECT row, json FROM paper WHERE row IN ({marks})", rows))
+        return self._records([(packed[row],) for row in rows if row in packed])
 
     def search(self, entry: Record, limit: int = 10) -> list[Record]:
         """Candidates for an entry, best first: records with exactly its title; records whose
-        title has the entry title's rarest words; when none of those titles is close and the
-        entry has an abstract, records whose abstract has its rarest opening words (titles
-        change between versions); last, when nothing was found, any title word at all."""
-        terms = [w for w in dict.fromkeys(words(entry.title or "")) if w not in STOPWORDS]
+        title has the entry title's rarest words, re-ranked by title similarity; when none of
+        those titles is close and the entry has an abstract, records whose abstract has its
+        rarest opening words (titles change between versions); last, when nothing was found,
+        records whose titles have all but one or two of those rarest words."""
+        title = entry.title or ""
+        terms = [w for w in dict.fromkeys(words(title)) if w not in STOPWORDS]
         found: dict[str, Record] = {}
 
         def add(records: list[Record]) -> None:
@@ -222,24 +302,33 @@ class Snapshot(LocalIndex):
 
         # the title exactly (case, accents, LaTeX and punctuation aside): found at once, however
         # common its words (a title of common words is easily crowded out of a word search)
-        key = match_key(entry.title or "")
+        key = match_key(title)
         if key:
             rows = self.db.execute(
-                "SELECT json FROM paper WHERE title_key = ? LIMIT ?", (key, limit)
+                "SELECT json, title_key FROM paper WHERE title_hash = ? LIMIT ?",
+                (title_hash(key), limit),
             ).fetchall()
-            add(self._records(rows))
+            add(self._records([(packed,) for packed, other in rows if other == key]))
         rare = self._rarest(terms, "title")
-        if rare:
-            query = "title : (" + " AND ".join(f'"{t}"' for t in rare) + ")"
-            add(self._match(query, limit, title=entry.title or ""))
-        close = any(title_similarity(entry.title or "", r.title or "") >= ACCEPT
-                    for r in found.values())  # fmt: skip
+        # a title whose rarest word is in thousands of titles and that was found exactly gains
+        # nothing from ranking those thousands (tens of ms at a million records)
+        crowded = bool(rare) and rare[0][1] > CROWDED and bool(found)
+        if rare and not crowded:
+            query = " AND ".join(f'"{t}"' for t, _ in rare)
+            add(self._closest(self._match("title", query, limit * OVERFETCH), title, limit))
+        close = any(title_similarity(title, r.title or "") >= ACCEPT for r in found.values())
         if entry.abstract and not close:  # the title is not enough: its version may differ
             opening = [w for w in dict.fromkeys(words(entry.abstract[:400])) if w not in STOPWORDS]
             rare_abstract = self._rarest(opening, "abstract")
             if len(rare_abstract) == SEARCH_TERMS:
-                query = "abstract : (" + " AND ".join(f'"{t}"' for t in rare_abstract) + ")"
-                add(self._match(query, limit))
-        if not found and terms:
-            add(self._match("title : (" + " OR ".join(f'"{t}"' for t in terms) + ")", limit))
+                query = " AND ".join(f'"{t}"' for t, _ in rare_abstract)
+                add(self._rows_records(self._match("abstract", query, limit)))
+        if not found and rare:  # a word or two of the title differ (a typo that is a word)
+            size = 1 if len(rare) <= 2 else max(2, len(rare) - 2)
+            parts = [" AND ".join(f'"{t}"' for t, _ in combo)
+                     for combo in itertools.combinations(rare, size)
+                     if min(docs for _, docs in combo) <= CROWDED]  # fmt: skip
+            if parts:  # (a part of common words alone would rank thousands of titles)
+                query = " OR ".join(f"({part})" for part in parts)
+                add(self._closest(self._match("title", query, limit * OVERFETCH), title, limit))
         return list(found.values())[:limit]
