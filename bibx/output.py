@@ -10,23 +10,38 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 CHUNK = 1 << 20  # characters encoded at a time: a large output is never copied whole
 
 
-def _pieces(text: str | bytes, newline: str) -> Iterator[bytes]:
+def _pieces(text: str | bytes | list[str], newline: str) -> Iterator[bytes]:
+    """The bytes to write, in pieces of about `CHUNK` characters: never the whole text encoded
+    at once, nor a list of pieces joined."""
     if isinstance(text, bytes):
         yield text
         return
-    for start in range(0, len(text), CHUNK):
-        piece = text[start : start + CHUNK]
-        yield (piece.replace("\n", newline) if newline != "\n" else piece).encode("utf-8")
+    pieces: Iterable[str] = text
+    if isinstance(text, str):
+        pieces = (text[start : start + CHUNK] for start in range(0, len(text), CHUNK))
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            joined = "".join(batch)
+            yield (joined.replace("\n", newline) if newline != "\n" else joined).encode("utf-8")
+            batch, size = [], 0
+    if batch:
+        joined = "".join(batch)
+        yield (joined.replace("\n", newline) if newline != "\n" else joined).encode("utf-8")
 
 
-def write_atomic(path: str | Path, text: str | bytes, *, newline: str = "\n") -> None:
-    """Replace `path` with `text` (or exactly these bytes), or leave it as it was."""
+def write_atomic(path: str | Path, text: str | bytes | list[str], *, newline: str = "\n") -> None:
+    """Replace `path` with `text` (or exactly these bytes, or these pieces of text in order),
+    or leave it as it was."""
     path = Path(os.path.realpath(path))  # a link's target, so the link itself survives
     try:
         info = path.stat()

@@ -205,11 +205,11 @@ def write_outputs(
         for line in result.warnings:
             report("warning", line)
         if name in paths:
-            write_atomic(paths[name], result.text)
+            write_atomic(paths[name], result.pieces)
             report("info", f"wrote {paths[name]} ({count(len(records))})")
         else:
             out = stdout or sys.stdout
-            out.write(result.text)
+            out.writelines(result.pieces)
             out.flush()
 
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bibx.errors import InputError
 from bibx.readers import decode, detect, read_path, read_text
-from tests.conftest import PAGE, REFERENCE
+from tests.conftest import FIXTURES, PAGE, REFERENCE
 
 
 def page_paragraphs() -> list[str]:
@@ -234,3 +236,56 @@ def test_an_arxiv_url_in_howpublished_names_the_paper():
     [record] = read_text(text, "m.bib", "bibtex").records
     assert record.arxiv_id == "2312.07000"
     assert record.extra["howpublished"]  # the user's field stays theirs
+
+
+def _splits(found):
+    return [(b.kind, b.start, b.text, b.type, b.key, b.value) for b in found]
+
+
+def test_the_fast_block_split_agrees_with_bibtexparsers_on_every_fixture():
+    from bibx.readers.bibtex import _split_bibtexparser, _split_plain
+
+    for path in sorted(FIXTURES.glob("**/*.bib")):
+        text = path.read_text(encoding="utf-8")
+        fast, slow = _split_plain(text), _split_bibtexparser(text)
+        if any(block.kind in ("failed", "duplicate") for block in slow):
+            assert fast is None, path  # bibtexparser's recovery decides where blocks are
+        else:  # every file that is not broken takes the fast path, and agrees
+            assert fast is not None, path
+            assert _splits(fast) == _splits(slow), path
+
+
+_VALUE = st.lists(
+    st.sampled_from(["word", " ", "{", "}", '"', ",", "=", "#", "@", "@misc{", "\n", "\\", "\\{",
+                     "\\}", '\\"', "\\\\", "(", ")", "{\\'e}", "%", "and", "{A}", "\n@misc{x,"]),
+    max_size=8,
+).map("".join)  # fmt: skip
+_FIELD = st.tuples(st.sampled_from(["title", "Author", "year", "title", "x\\y", "note"]), _VALUE)
+_ENTRY = st.tuples(
+    st.sampled_from(["@article", "@Misc", "@string", "@comment", "@preamble", "@ misc", "@"]),
+    st.sampled_from(["{", "(", " {"]),
+    st.sampled_from(["k1", "k2", "K1", "a b", ""]),
+    st.lists(_FIELD, max_size=3),
+    st.sampled_from(["}", ",}", "\n}", ")", ""]),
+    st.sampled_from(["\n", "\n\n% a comment @misc{\n", " ", "\\\n"]),
+)
+
+
+def _entry_text(entry) -> str:
+    kind, opening, key, fields, closing, after = entry
+    body = ",\n".join(f"  {name} = {{{value}}}" if i % 2 else f'  {name} = "{value}"'
+                      for i, (name, value) in enumerate(fields))  # fmt: skip
+    if kind == "@string":
+        return f"{kind}{opening}{key} = {{{fields[0][1] if fields else ''}}}{closing}{after}"
+    return f"{kind}{opening}{key},\n{body}{closing}{after}"
+
+
+@settings(max_examples=int(os.environ.get("BIBX_EXAMPLES", "600")), deadline=None)
+@given(st.lists(_ENTRY, min_size=1, max_size=4).map(lambda es: "".join(map(_entry_text, es))))
+def test_the_fast_block_split_agrees_with_bibtexparsers_or_steps_aside(text):
+    """On any text, the fast split finds exactly bibtexparser's blocks, or declines."""
+    from bibx.readers.bibtex import _split_bibtexparser, _split_plain
+
+    fast = _split_plain(text)
+    if fast is not None:
+        assert _splits(fast) == _splits(_split_bibtexparser(text))

@@ -12,6 +12,7 @@ LaTeX as written), so converting a .bib loses nothing.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Iterator
@@ -61,6 +62,7 @@ class FieldSpan:
     value_start: int
     value_end: int  # just after the value
     end: int  # just after the comma that ends the field, or `value_end` when there is none
+    joined: bool = False  # the value is pieces joined by `#`
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,13 @@ def _piece_end(text: str, pos: int) -> int | None:
     return match.end() if match else None
 
 
-def scan_fields(entry: str) -> EntrySpans | None:
-    """The spans of an entry's type and fields, or None when its syntax is not plain BibTeX."""
-    head = re.match(r"\s*@\s*([A-Za-z]+)\s*([{(])\s*[^,\s{}()]*\s*,?", entry)
+_HEAD = re.compile(r"\s*@\s*([A-Za-z]+)\s*([{(])\s*[^,\s{}()]*\s*,?")
+
+
+def scan_fields(entry: str, start: int = 0) -> EntrySpans | None:
+    """The spans of the type and fields of the entry at `start` of `entry` (offsets from
+    `start`), or None when its syntax is not plain BibTeX."""
+    head = _HEAD.match(entry, start)
     if not head:
         return None
     closing = "}" if head.group(2) == "{" else ")"
@@ -127,7 +133,7 @@ def scan_fields(entry: str) -> EntrySpans | None:
         if pos >= len(entry):
             return None
         if entry[pos] == closing:
-            return EntrySpans(head.start(1), head.end(1), pos, fields)
+            return EntrySpans(head.start(1) - start, head.end(1) - start, pos - start, fields)
         name = _NAME_RE.match(entry, pos)
         if not name:
             return None
@@ -136,6 +142,7 @@ def scan_fields(entry: str) -> EntrySpans | None:
             return None
         value_start = _skip_space(entry, after + 1)
         cursor = value_start
+        joined = False
         while True:
             end = _piece_end(entry, cursor)
             if end is None:
@@ -144,10 +151,20 @@ def scan_fields(entry: str) -> EntrySpans | None:
             cursor = _skip_space(entry, end)
             if cursor < len(entry) and entry[cursor] == "#":
                 cursor = _skip_space(entry, cursor + 1)
+                joined = True
                 continue
             break
         field_end = cursor + 1 if cursor < len(entry) and entry[cursor] == "," else value_end
-        fields.append(FieldSpan(name.group(), name.start(), value_start, value_end, field_end))
+        fields.append(
+            FieldSpan(
+                name.group(),
+                name.start() - start,
+                value_start - start,
+                value_end - start,
+                field_end - start,
+                joined,
+            )
+        )
         pos = field_end
 
 
@@ -242,9 +259,16 @@ def fields_of(entry_text: str, spans: EntrySpans, strings: dict[str, str]) -> di
     """An entry's fields, lower-cased name -> LaTeX value (first of repeated names)."""
     out: dict[str, str] = {}
     for span in spans.fields:
-        out.setdefault(
-            span.name.lower(), expand(entry_text[span.value_start : span.value_end], strings)
-        )
+        name = span.name.lower()
+        if name in out:
+            continue
+        value = entry_text[span.value_start : span.value_end]
+        if span.joined:
+            out[name] = expand(value, strings)
+        elif value[0] in '{"':  # one piece, as the scan found it: no second scan
+            out[name] = value[1:-1]
+        else:
+            out[name] = value if value.isdigit() else strings.get(value.lower(), value)
     return out
 
 
@@ -343,44 +367,161 @@ class Block:
     spans: EntrySpans | None  # where its type and fields are in `text` (None: not plain BibTeX)
 
 
+@dataclass
+class _Split:
+    """A block as the splitter found it: an entry, a `@string`, or what cannot be used."""
+
+    kind: str  # "entry", "string", "duplicate" (a key seen before), "failed"
+    start: int  # offset of its `@` in the file
+    text: str
+    type: str = ""  # an entry's type, lower-cased
+    key: str = ""
+    value: str = ""  # a `@string`'s value as written
+    spans: EntrySpans | None = None  # an entry's, when the splitter scanned them
+
+
+# where bibtexparser starts a block: `@`, a word, spaces or tabs, then `{` or `(`
+_BLOCK_START = re.compile(r"@(\w*)[ \t]*(?=[{(])")
+# an escaped backslash before a delimiter: bibtexparser reads the delimiter as escaped
+_ODD_ESCAPE = re.compile(r'\\\\[{}"]')
+_ENTRY_KEY = re.compile(r'\s*([^\s,{}()"=#@\\]+)\s*,')
+_STRING_NAME = re.compile(r'\s*([^\s,{}()"=#@\\]+)\s*=')
+
+
+def _value_end(text: str, pos: int) -> int | None:
+    """The end of a value of `#`-joined pieces starting at `pos`."""
+    while True:
+        end = _piece_end(text, pos)
+        if end is None:
+            return None
+        pos = _skip_space(text, end)
+        if pos < len(text) and text[pos] == "#":
+            pos = _skip_space(text, pos + 1)
+            continue
+        return end
+
+
+def _split_plain(text: str) -> list[_Split] | None:
+    """The file's entries and `@string`s, found by one scan, exactly where bibtexparser would
+    find them; None at the first thing that is not plain (a block in parentheses, a repeated
+    key or field, an `@` that would start a block inside another, an escaped backslash before
+    a brace, ...): for those, bibtexparser's own splitter and its recovery are used. bibtexparser's
+    splitter is most of the time of reading a large file, and all of its memory."""
+    if _ODD_ESCAPE.search(text):
+        return None
+    out: list[_Split] = []
+    keys: set[str] = set()
+    pos = 0
+    for mark in _BLOCK_START.finditer(text):
+        start = mark.start()
+        if start < pos or text[mark.end()] != "{":
+            return None  # inside the previous block (bibtexparser may stop there), or `(`
+        kind = mark.group(1).lower()
+        body = mark.end() + 1
+        if kind == "comment":
+            end = _piece_end(text, mark.end())  # a comment's braces balance; nothing else counts
+            if end is None:
+                return None
+            pos = end
+            continue
+        if kind in ("preamble", "string"):
+            name = _STRING_NAME.match(text, body) if kind == "string" else None
+            value_start = _skip_space(text, name.end() if name else body)
+            if kind == "string" and name is None:
+                return None
+            value_end = _value_end(text, value_start)
+            if value_end is None:
+                return None
+            close = _skip_space(text, value_end)
+            if close >= len(text) or text[close] != "}":
+                return None
+            pos = close + 1
+            if name is not None:
+                key = name.group(1)
+                if key.lower() in keys:
+                    return None
+                keys.add(key.lower())
+                out.append(_Split("string", start, text[start:pos], key=key,
+                                  value=text[value_start:value_end]))  # fmt: skip
+            continue
+        head = _ENTRY_KEY.match(text, body)
+        if not kind.isalpha() or kind.startswith(("comment", "preamble", "string")) or not head:
+            return None
+        spans = scan_fields(text, start)
+        if spans is None:
+            return None
+        names = [field.name.lower() for field in spans.fields]
+        if len(set(names)) < len(names) or any("\\" in name for name in names):
+            return None
+        key = head.group(1)
+        if key.lower() in keys:
+            return None
+        keys.add(key.lower())
+        pos = start + spans.body_end + 1
+        out.append(_Split("entry", start, text[start:pos], kind, key, spans=spans))
+    return out
+
+
+def _split_bibtexparser(text: str) -> list[_Split]:
+    """The file's blocks as bibtexparser's splitter finds them, with its recovery from errors."""
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    out = []
+    for block in library.blocks:
+        raw = block.raw or ""
+        # bibtexparser's line of a block can run early (a backslash before a line's end hides
+        # that newline from it), never late: the block's text is found from that line on
+        line_start = line_starts[min(block.start_line or 0, len(line_starts) - 1)]
+        start = text.find(raw, line_start) if raw else -1
+        start = line_start if start < 0 else start
+        if isinstance(block, String):
+            out.append(_Split("string", start, raw, key=block.key, value=str(block.value)))
+        elif isinstance(block, DuplicateBlockKeyBlock):
+            out.append(_Split("duplicate", start, raw, key=block.key))
+        elif isinstance(block, ParsingFailedBlock):
+            out.append(_Split("failed", start, raw))
+        elif isinstance(block, Entry):
+            out.append(_Split("entry", start, raw, block.entry_type, block.key))
+    return out
+
+
 def blocks(text: str, input_name: str) -> tuple[list[Block], ReadResult]:
     """Every entry of the file with its place in `text`, and what could not be read."""
     result = ReadResult()
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    split = _split_plain(text)
+    if split is None:
+        split = _split_bibtexparser(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     strings: dict[str, str] = {}
     found: list[Block] = []
-    for block in library.blocks:
-        first_line = block.start_line or 0  # bibtexparser always sets it for parsed text
-        raw = block.raw or ""
-        line = first_line + 1
-        start = text.find(raw, line_starts[min(first_line, len(line_starts) - 1)])
-        if isinstance(block, String):
-            strings[block.key.lower()] = expand(str(block.value), strings)
-        elif isinstance(block, DuplicateBlockKeyBlock):
+    for block in split:
+        line = bisect.bisect_right(line_starts, block.start)
+        if block.kind == "string":
+            strings[block.key.lower()] = expand(block.value, strings)
+        elif block.kind == "duplicate":
             result.problems.append(
                 f"{input_name}:{line}: duplicate key {block.key!r}; the second entry was skipped"
             )
-        elif isinstance(block, ParsingFailedBlock):
-            first = raw.strip().split("\n")[0][:60]
+        elif block.kind == "failed":
+            first = block.text.strip().split("\n")[0][:60]
             result.problems.append(
                 f"{input_name}:{line}: could not parse this entry (unbalanced braces or quotes?): "
                 f"{first}"
             )
-        elif isinstance(block, Entry):
+        else:
             origin = f"{input_name}:{line}"
-            spans = scan_fields(raw)
+            spans = block.spans or scan_fields(block.text)
             record = None
             try:
                 if spans is None:
                     raise ValueError("its fields are not in BibTeX syntax")
-                latex = fields_of(raw, spans, strings)
-                record, problems = to_record(block.entry_type, block.key, latex, origin)
+                latex = fields_of(block.text, spans, strings)
+                record, problems = to_record(block.type, block.key, latex, origin)
                 result.records.append(record)
                 result.warnings.extend(problems)
             except Exception as exc:  # one odd entry must never sink the file
                 result.problems.append(f"{origin}: skipped {block.key!r}: {exc}")
-            found.append(Block(start, line, raw, block.key, record, spans))
+            found.append(Block(block.start, line, block.text, block.key, record, spans))
     return found, result
 
 

@@ -215,4 +215,7 @@ def write(records: list[Record], options: WriteOptions | None = None) -> WriteRe
             f"classic BibTeX cannot carry {''.join(sorted(lost))!r}; written as '?' "
             "(use --bib-dialect biblatex to keep them)"
         )
-    return WriteResult(header + "\n".join(entries), warnings)
+    pieces = [header]
+    for n, entry in enumerate(entries):
+        pieces.append(entry if n == 0 else "\n" + entry)
+    return WriteResult(pieces, warnings)

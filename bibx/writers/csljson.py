@@ -96,6 +96,10 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 def write(records: list[Record], options: WriteOptions | None = None) -> WriteResult:
     keys = assign_keys(records)
-    items = (_item_text(item(r, k, options)) for r, k in zip(records, keys, strict=True))
-    body = ",\n".join(items)
-    return WriteResult(f"[\n{body}\n]\n" if body else "[]\n")
+    if not records:
+        return WriteResult(["[]\n"])
+    pieces = ["["]
+    for n, (record, key) in enumerate(zip(records, keys, strict=True)):
+        pieces.append(("\n" if n == 0 else ",\n") + _item_text(item(record, key, options)))
+    pieces.append("\n]\n")
+    return WriteResult(pieces)

@@ -185,7 +185,6 @@ def write(records: list[Record], options: WriteOptions | None = None) -> WriteRe
         _item(root, record, index, used, key, options)
         lines: list[str] = []
         root.children[0].lines(lines, 1)  # one item at a time: never the whole document's nodes
-        out.append("\n".join(lines))
-    if records:
-        out.append("</rdf:RDF>")
-    return WriteResult("\n".join(out) + "\n")
+        out.append("\n" + "\n".join(lines))
+    out.append("\n</rdf:RDF>\n" if records else "\n")
+    return WriteResult(out)
