@@ -159,3 +159,18 @@ def test_an_exact_title_of_common_words_among_thousands_is_found(tmp_path):
     assert found[0].arxiv_id == honest["id"]
     misspelt = source.search(Record(title="Alignment for Honsety"))
     assert honest["id"] in [r.arxiv_id for r in misspelt]
+
+
+def test_a_misspelt_word_narrows_a_search_of_common_words(tmp_path):
+    """'Alignment for Honesyt': 'honesyt' is no title's word, 'alignment' is every title's; the
+    misspelt word's first letters pick the one title out of 2,500 of the same length."""
+    lines = [json.loads(line) for line in SNAPSHOT.read_text(encoding="utf-8").splitlines()]
+    honest = next(r for r in lines if r["title"] == "Alignment for Honesty")
+    made = [
+        {**honest, "id": f"0001.{n:05d}", "title": f"Alignment for case{n}"} for n in range(2_500)
+    ]  # made-up records (ids arXiv never assigned)
+    path = tmp_path / "snap.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in [*made, honest]), encoding="utf-8")
+    source = Snapshot(path, cache=tmp_path / "c")
+    found = source.search(Record(title="Alignment for Honesyt"))
+    assert honest["id"] in [r.arxiv_id for r in found]

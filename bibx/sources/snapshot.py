@@ -31,6 +31,9 @@ from bibx.text import STOPWORDS, match_key, tex_to_text, words
 SCHEMA_VERSION = 6
 SEARCH_TERMS = 4  # the rarest words of a title that a candidate must all contain
 OVERFETCH = 5  # records read per candidate kept, re-ranked by title similarity
+STEM = 3  # letters of a word no title has that a narrowed search keeps (typos are rarely first)
+STEM_TITLES = 10_000  # a stem in more titles than this (all its words together) narrows nothing
+STEM_WORDS = 1_000  # words of a stem counted at most (each is a read of the counts table)
 CROWDED = 2_000  # a word search whose rarest word is in more titles than this ranks noise
 SAMPLE = 2_000  # lines read before the first record is stored, to build the dictionary from
 DICTIONARY = 32_768  # bytes (zlib's window): the shared text records are compressed against
@@ -256,6 +259,24 @@ class Snapshot(LocalIndex):
                 counts[term] = row[0]
         return sorted(counts.items(), key=lambda item: item[1])[:SEARCH_TERMS]
 
+    def _stems(self, terms: list[str], known: set[str]) -> list[str]:
+        """Prefix queries for up to two words of `terms` that no title has (likely misspelt):
+        their first `STEM` letters, when the words beginning so are in few enough titles to
+        narrow a search (not "the", nor "lan" of "language": their lists are all merged)."""
+        out = []
+        for word in terms:
+            if len(word) <= STEM + 1 or word in known or self._rarest([word], "title"):
+                continue
+            stem = word[:STEM]
+            total = self.db.execute(
+                "SELECT sum(docs) FROM (SELECT docs FROM term_docs WHERE col = 'title' "
+                "AND term >= ? AND term < ? LIMIT ?)",
+                (stem, stem[:-1] + chr(ord(stem[-1]) + 1), STEM_WORDS),
+            ).fetchone()[0]
+            if total is not None and total <= STEM_TITLES:
+                out.append(f'"{stem}" *')
+        return out[:2]
+
     def _match(self, table: str, query: str, limit: int) -> list[int]:
         """The rows of `table`'s records matching `query`, best first by the engine's ranking
         (the ranking is done on the full-text index alone, before any record is read)."""
@@ -315,7 +336,14 @@ class Snapshot(LocalIndex):
         crowded = bool(rare) and rare[0][1] > CROWDED and bool(found)
         if rare and not crowded:
             query = " AND ".join(f'"{t}"' for t, _ in rare)
-            add(self._closest(self._match("title", query, limit * OVERFETCH), title, limit))
+            # a word no title has is most likely misspelt: its first letters narrow a search of
+            # common words to the titles that may be the one (tried first, then without them)
+            stems = self._stems(terms, {t for t, _ in rare})
+            if stems and not found:
+                narrowed = " AND ".join([query, *stems])
+                add(self._closest(self._match("title", narrowed, limit * OVERFETCH), title, limit))
+            if not any(title_similarity(title, r.title or "") >= ACCEPT for r in found.values()):
+                add(self._closest(self._match("title", query, limit * OVERFETCH), title, limit))
         close = any(title_similarity(title, r.title or "") >= ACCEPT for r in found.values())
         if entry.abstract and not close:  # the title is not enough: its version may differ
             opening = [w for w in dict.fromkeys(words(entry.abstract[:400])) if w not in STOPWORDS]
