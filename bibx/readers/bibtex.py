@@ -401,6 +401,17 @@ def _value_end(text: str, pos: int) -> int | None:
         return end
 
 
+_QUOTE = re.compile(r'(?<!\\)"')
+
+
+def _inner_quote(value: str) -> bool:
+    """Whether a quoted piece of `value` holds a quote (`"a {b"c} d"`): BibTeX reads it inside
+    the braces, bibtexparser as the value's end; such a file is left to bibtexparser."""
+    return '"' in value and any(
+        piece[:1] == '"' and _QUOTE.search(piece, 1, len(piece) - 1) for piece in _pieces(value)
+    )
+
+
 def _split_plain(text: str) -> list[_Split] | None:
     """The file's entries and `@string`s, found by one scan, exactly where bibtexparser would
     find them; None at the first thing that is not plain (a block in parentheses, a repeated
@@ -452,6 +463,9 @@ def _split_plain(text: str) -> list[_Split] | None:
             return None
         names = [field.name.lower() for field in spans.fields]
         if len(set(names)) < len(names) or any("\\" in name for name in names):
+            return None
+        values = (text[start + f.value_start : start + f.value_end] for f in spans.fields)
+        if any(_inner_quote(value) for value in values):
             return None
         key = head.group(1)
         if key.lower() in keys:
