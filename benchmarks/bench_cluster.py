@@ -3,9 +3,10 @@
     python benchmarks/bench_cluster.py [--lines 100000] [--titles 2000]
 
 The snapshot is bench_snapshot.py's synthetic file (the real fixture records inside, made-up
-records with Zipf-distributed words around them); the titles are the 65 seed titles and made-up
-titles of that file. The index is built once, before the clock starts; each run resolves every
-title against it (snapshot only), and the results of every run must be identical.
+records with Zipf-distributed words around them); the titles are the seed page's 65 entries and
+distinct made-up titles of that file (one in a hundred records is taken; they are repeated only
+when the file has too few). The index is built once, before the clock starts; each run resolves
+every title against it (snapshot only), and the results of every run must be identical.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path, cache = Path(tmp) / "snapshot.jsonl", Path(tmp) / "cache"
-        made = synthetic(path, args.lines)
+        made = synthetic(path, args.lines, keep=args.titles)
         Snapshot(path, cache=cache)  # the index, built before any clock starts
         seed = read_path(ROOT / "fixtures" / "hf-papers-alignment.txt").records
         titles = [*seed, *(Record(title=t) for t, _ in made)]

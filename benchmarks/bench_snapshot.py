@@ -43,8 +43,8 @@ from bibx.text import words  # noqa: E402
 FIXTURE = ROOT / "fixtures" / "arxiv-snapshot.jsonl"
 
 
-def synthetic(path: Path, lines: int, seed: int = 15) -> list[tuple[str, str]]:
-    """Write the file; return some made-up records' (title, id) (for searches)."""
+def synthetic(path: Path, lines: int, seed: int = 15, keep: int = 935) -> list[tuple[str, str]]:
+    """Write the file; return `keep` made-up records' (title, id) at most (for searches)."""
     real = [json.loads(line) for line in FIXTURE.open(encoding="utf-8")]
     counts = Counter(w for r in real for w in words(f"{r['title']} {r.get('abstract', '')}"))
     vocab = [w for w, _ in counts.most_common()]
@@ -69,7 +69,7 @@ def synthetic(path: Path, lines: int, seed: int = 15) -> list[tuple[str, str]]:
                       "title": title, "abstract": draw(rng.randint(80, 160)), "doi": None,
                       "journal-ref": None}  # fmt: skip
             made += 1
-            if len(titles) < 935 and rng.random() < 0.01:
+            if len(titles) < keep and rng.random() < 0.01:
                 titles.append((title, record["id"]))
             out.write(json.dumps(record) + "\n")
     return titles
