@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import itertools
 import json
 import random
@@ -111,6 +112,7 @@ def timed(snap: Snapshot, titles: list[str]) -> tuple[float, float, list[list[Re
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", default="100000,300000")
+    parser.add_argument("--keep", metavar="DIR", help="keep each size's file and index in DIR")
     args = parser.parse_args()
     real = [json.loads(line) for line in FIXTURE.open(encoding="utf-8")]
     seed = [(r["title"], r["id"]) for r in real]
@@ -123,7 +125,12 @@ def main() -> None:
           f"{'id us':>6} {'exact':>11} {'misspelt':>11} {'absent':>11} {'typo found':>11} "
           f"{'seed page':>18}")  # fmt: skip
     for lines in [int(n) for n in args.lines.split(",")]:
-        with tempfile.TemporaryDirectory() as tmp:
+        with contextlib.ExitStack() as stack:
+            if args.keep:
+                tmp = f"{args.keep}/{lines}"
+                Path(tmp).mkdir(parents=True, exist_ok=True)
+            else:
+                tmp = stack.enter_context(tempfile.TemporaryDirectory())
             path = Path(tmp) / "snapshot.jsonl"
             made = synthetic(path, lines)
             size = path.stat().st_size / 2**20
