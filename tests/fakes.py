@@ -125,6 +125,17 @@ class _Handler(BaseHTTPRequestHandler):
             server.log.append(Logged(parts.path, query, time.monotonic()))
             server.in_flight += 1
             server.max_in_flight = max(server.max_in_flight, server.in_flight)
+        counted = True
+
+        def answered() -> None:
+            """The request stops counting as in flight before its body is written: once the
+            client has the body it may send the next, before this thread runs again."""
+            nonlocal counted
+            if counted:
+                with server._lock:
+                    server.in_flight -= 1
+                counted = False
+
         try:
             fault = server.next_fault(parts.path)
             if fault and fault.stall:
@@ -154,6 +165,7 @@ class _Handler(BaseHTTPRequestHandler):
             for key, value in headers.items():
                 self.send_header(key, value)
             self.end_headers()
+            answered()
             if fault and (fault.truncate or fault.cut_chunk):
                 head = f"{len(body):x}\r\n".encode() if fault.cut_chunk else b""
                 self.wfile.write(head + body[: len(body) // 2])
@@ -163,8 +175,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self.wfile.write(body)
         finally:
-            with server._lock:
-                server.in_flight -= 1
+            answered()
 
 
 # ---------------------------------------------------------------------------------------- arXiv
