@@ -112,7 +112,9 @@ def timed(snap: Snapshot, titles: list[str]) -> tuple[float, float, list[list[Re
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", default="100000,300000")
-    parser.add_argument("--keep", metavar="DIR", help="keep each size's file and index in DIR")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="keep each size's file and index in DIR, and reuse them"
+    )
     args = parser.parse_args()
     real = [json.loads(line) for line in FIXTURE.open(encoding="utf-8")]
     seed = [(r["title"], r["id"]) for r in real]
@@ -132,13 +134,21 @@ def main() -> None:
             else:
                 tmp = stack.enter_context(tempfile.TemporaryDirectory())
             path = Path(tmp) / "snapshot.jsonl"
-            made = synthetic(path, lines)
+            kept = Path(tmp) / "made.json"  # with --keep: the titles, build time and memory
+            if kept.exists() and path.exists():  # a kept file and its index, measured before
+                made, build, peak = json.loads(kept.read_text(encoding="utf-8"))
+                made = [tuple(pair) for pair in made]
+                snap = Snapshot(path, cache=Path(tmp) / "cache")
+            else:
+                made = synthetic(path, lines)
+                before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                start = time.perf_counter()
+                snap = Snapshot(path, cache=Path(tmp) / "cache")
+                build = time.perf_counter() - start
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
+                if args.keep:
+                    kept.write_text(json.dumps([made, build, peak]), encoding="utf-8")
             size = path.stat().st_size / 2**20
-            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            start = time.perf_counter()
-            snap = Snapshot(path, cache=Path(tmp) / "cache")
-            build = time.perf_counter() - start
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
             index = snap.index.stat().st_size / 2**20
             ids = [f"0001.{n:05d}" for n in range(0, 99999, 97)][:1000]
             start = time.perf_counter()

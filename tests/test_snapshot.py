@@ -174,3 +174,13 @@ def test_a_misspelt_word_narrows_a_search_of_common_words(tmp_path):
     source = Snapshot(path, cache=tmp_path / "c")
     found = source.search(Record(title="Alignment for Honesyt"))
     assert honest["id"] in [r.arxiv_id for r in found]
+
+
+def test_an_abstracts_opening_is_searched_by_whole_words_only():
+    from bibx.sources.snapshot import OPENING, opening_words
+
+    abstract = "x" * (OPENING - 11) + " a fusion of models"  # cut at "fusion o|f models"
+    assert abstract[OPENING - 1 : OPENING + 1] == "of"
+    assert opening_words(abstract)[-1] == "fusion"
+    assert opening_words("short abstract") == ["short", "abstract"]
+    assert opening_words(abstract[:OPENING])[-1] == "o"  # not cut: the text ends there

@@ -35,6 +35,7 @@ STEM = 3  # letters of a word no title has that a narrowed search keeps (typos a
 STEM_TITLES = 10_000  # a stem in more titles than this (all its words together) narrows nothing
 STEM_WORDS = 1_000  # words of a stem counted at most (each is a read of the counts table)
 CROWDED = 2_000  # a word search whose rarest word is in more titles than this ranks noise
+OPENING = 400  # characters of an abstract whose rarest words search the abstracts
 SAMPLE = 2_000  # lines read before the first record is stored, to build the dictionary from
 DICTIONARY = 32_768  # bytes (zlib's window): the shared text records are compressed against
 LEVEL = 3  # zlib level: 0.35 of the line with the dictionary, at half the time of level 6
@@ -121,6 +122,15 @@ def slim(data: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def opening_words(abstract: str) -> list[str]:
+    """The distinct words of an abstract's first `OPENING` characters, the last one only when it
+    is whole: "fusion o|f" cut there would ask for a word "o" the abstract does not have."""
+    cut = abstract[:OPENING]
+    if len(abstract) > OPENING and abstract[OPENING - 1].isalnum() and abstract[OPENING].isalnum():
+        cut = cut.rsplit(None, 1)[0] if " " in cut.strip() else ""
+    return list(dict.fromkeys(words(cut)))
+
+
 def title_hash(key: str) -> int:
     """A title key as a signed 64-bit integer: an index of integers is a tenth of one of titles."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
@@ -147,6 +157,7 @@ class Snapshot(LocalIndex):
             WITHOUT ROWID;
     """
     _dictionary: bytes | None = None
+    _size: int | None = None  # records in the index (the last row), once asked
 
     def fill(self, db: sqlite3.Connection) -> None:
         try:
@@ -259,6 +270,16 @@ class Snapshot(LocalIndex):
                 counts[term] = row[0]
         return sorted(counts.items(), key=lambda item: item[1])[:SEARCH_TERMS]
 
+    def _expected(self, words: tuple[tuple[str, int], ...]) -> float:
+        """How many titles hold all of `words` (word, titles holding it), were words independent:
+        two words each in 4,000 of 3 million titles are both in some 5."""
+        if self._size is None:
+            self._size = self.db.execute("SELECT max(row) FROM paper").fetchone()[0] or 1
+        expected = float(self._size)
+        for _, docs in words:
+            expected *= docs / self._size
+        return expected
+
     def _stems(self, terms: list[str], known: set[str]) -> list[str]:
         """Prefix queries for up to two words of `terms` that no title has (likely misspelt):
         their first `STEM` letters, when the words beginning so are in few enough titles to
@@ -346,7 +367,7 @@ class Snapshot(LocalIndex):
                 add(self._closest(self._match("title", query, limit * OVERFETCH), title, limit))
         close = any(title_similarity(title, r.title or "") >= ACCEPT for r in found.values())
         if entry.abstract and not close:  # the title is not enough: its version may differ
-            opening = [w for w in dict.fromkeys(words(entry.abstract[:400])) if w not in STOPWORDS]
+            opening = [w for w in opening_words(entry.abstract) if w not in STOPWORDS]
             rare_abstract = self._rarest(opening, "abstract")
             if len(rare_abstract) == SEARCH_TERMS:
                 query = " AND ".join(f'"{t}"' for t, _ in rare_abstract)
@@ -355,7 +376,7 @@ class Snapshot(LocalIndex):
             size = 1 if len(rare) <= 2 else max(2, len(rare) - 2)
             parts = [" AND ".join(f'"{t}"' for t, _ in combo)
                      for combo in itertools.combinations(rare, size)
-                     if min(docs for _, docs in combo) <= CROWDED]  # fmt: skip
+                     if self._expected(combo) <= CROWDED]  # fmt: skip
             if parts:  # (a part of common words alone would rank thousands of titles)
                 query = " OR ".join(f"({part})" for part in parts)
                 add(self._closest(self._match("title", query, limit * OVERFETCH), title, limit))
