@@ -330,10 +330,11 @@ class Snapshot(LocalIndex):
 
     def search(self, entry: Record, limit: int = 10) -> list[Record]:
         """Candidates for an entry, best first: records with exactly its title; records whose
-        title has the entry title's rarest words, re-ranked by title similarity; when none of
-        those titles is close and the entry has an abstract, records whose abstract has its
-        rarest opening words (titles change between versions); last, when nothing was found,
-        records whose titles have all but one or two of those rarest words."""
+        title has the entry title's rarest words (narrowed first by the first letters of a word
+        no title has), re-ranked by title similarity; when none of those titles is close and
+        the entry has an abstract, records whose abstract has its rarest opening words (titles
+        change between versions); last, when nothing was found, records whose titles have all
+        but one or two of those rarest words."""
         title = entry.title or ""
         terms = [w for w in dict.fromkeys(words(title)) if w not in STOPWORDS]
         found: dict[str, Record] = {}
@@ -341,6 +342,12 @@ class Snapshot(LocalIndex):
         def add(records: list[Record]) -> None:
             for record in records:
                 found.setdefault(record.arxiv_id or "", record)
+
+        def by_title(query: str) -> None:
+            add(self._closest(self._match("title", query, limit * OVERFETCH), title, limit))
+
+        def close() -> bool:
+            return any(title_similarity(title, r.title or "") >= ACCEPT for r in found.values())
 
         # the title exactly (case, accents, LaTeX and punctuation aside): found at once, however
         # common its words (a title of common words is easily crowded out of a word search)
@@ -361,12 +368,10 @@ class Snapshot(LocalIndex):
             # common words to the titles that may be the one (tried first, then without them)
             stems = self._stems(terms, {t for t, _ in rare})
             if stems and not found:
-                narrowed = " AND ".join([query, *stems])
-                add(self._closest(self._match("title", narrowed, limit * OVERFETCH), title, limit))
-            if not any(title_similarity(title, r.title or "") >= ACCEPT for r in found.values()):
-                add(self._closest(self._match("title", query, limit * OVERFETCH), title, limit))
-        close = any(title_similarity(title, r.title or "") >= ACCEPT for r in found.values())
-        if entry.abstract and not close:  # the title is not enough: its version may differ
+                by_title(" AND ".join([query, *stems]))
+            if not close():
+                by_title(query)
+        if entry.abstract and not close():  # the title is not enough: its version may differ
             opening = [w for w in opening_words(entry.abstract) if w not in STOPWORDS]
             rare_abstract = self._rarest(opening, "abstract")
             if len(rare_abstract) == SEARCH_TERMS:
@@ -378,6 +383,5 @@ class Snapshot(LocalIndex):
                      for combo in itertools.combinations(rare, size)
                      if self._expected(combo) <= CROWDED]  # fmt: skip
             if parts:  # (a part of common words alone would rank thousands of titles)
-                query = " OR ".join(f"({part})" for part in parts)
-                add(self._closest(self._match("title", query, limit * OVERFETCH), title, limit))
+                by_title(" OR ".join(f"({part})" for part in parts))
         return list(found.values())[:limit]
