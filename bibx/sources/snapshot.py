@@ -34,7 +34,8 @@ OVERFETCH = 5  # records read per candidate kept, re-ranked by title similarity
 STEM = 3  # letters of a word no title has that a narrowed search keeps (typos are rarely first)
 STEM_TITLES = 10_000  # a stem in more titles than this (all its words together) narrows nothing
 STEM_WORDS = 1_000  # words of a stem counted at most (each is a read of the counts table)
-CROWDED = 2_000  # a word search whose rarest word is in more titles than this ranks noise
+CROWDED = 2_000
+LOOSE = 100  # titles a group of the looser search is expected in, at most (each is ranked)  # a word search whose rarest word is in more titles than this ranks noise
 OPENING = 400  # characters of an abstract whose rarest words search the abstracts
 SAMPLE = 2_000  # lines read before the first record is stored, to build the dictionary from
 DICTIONARY = 32_768  # bytes (zlib's window): the shared text records are compressed against
@@ -381,7 +382,7 @@ class Snapshot(LocalIndex):
             size = 1 if len(rare) <= 2 else max(2, len(rare) - 2)
             parts = [" AND ".join(f'"{t}"' for t, _ in combo)
                      for combo in itertools.combinations(rare, size)
-                     if self._expected(combo) <= CROWDED]  # fmt: skip
+                     if self._expected(combo) <= LOOSE]  # fmt: skip
             if parts:  # (a part of common words alone would rank thousands of titles)
                 by_title(" OR ".join(f"({part})" for part in parts))
         return list(found.values())[:limit]
