@@ -243,16 +243,14 @@ def _splits(found):
 
 
 def test_the_fast_block_split_agrees_with_bibtexparsers_on_every_fixture():
-    from bibx.readers.bibtex import _split_bibtexparser, _split_plain
+    from bibx.readers.bibtex import _split, _split_bibtexparser, _split_plain
 
     for path in sorted(FIXTURES.glob("**/*.bib")):
         text = path.read_text(encoding="utf-8")
-        fast, slow = _split_plain(text), _split_bibtexparser(text)
-        if any(block.kind in ("failed", "duplicate") for block in slow):
-            assert fast is None, path  # bibtexparser's recovery decides where blocks are
-        else:  # every file that is not broken takes the fast path, and agrees
-            assert fast is not None, path
-            assert _splits(fast) == _splits(slow), path
+        slow = _split_bibtexparser(text)
+        assert _splits(_split(text)) == _splits(slow), path
+        if not any(block.kind in ("failed", "duplicate") for block in slow):
+            assert _split_plain(text)[1] == len(text), path  # unbroken: the scan reads it all
 
 
 _VALUE = st.lists(
@@ -305,13 +303,12 @@ _CLEAN_FILE = st.lists(_CLEAN, min_size=1, max_size=3).map(
         _CLEAN_FILE,
     )
 )
-def test_the_fast_block_split_agrees_with_bibtexparsers_or_steps_aside(text):
-    """On any text, the fast split finds exactly bibtexparser's blocks, or declines."""
-    from bibx.readers.bibtex import _split_bibtexparser, _split_plain
+def test_the_fast_block_split_agrees_with_bibtexparsers_on_any_text(text):
+    """On any text, the blocks are exactly bibtexparser's: the scan's as far as they are plain,
+    bibtexparser's own from there."""
+    from bibx.readers.bibtex import _split, _split_bibtexparser
 
-    fast = _split_plain(text)
-    if fast is not None:
-        assert _splits(fast) == _splits(_split_bibtexparser(text))
+    assert _splits(_split(text)) == _splits(_split_bibtexparser(text))
 
 
 @pytest.mark.parametrize(
@@ -328,11 +325,47 @@ def test_the_fast_block_split_agrees_with_bibtexparsers_or_steps_aside(text):
 )
 def test_the_fast_block_split_on_quotes_escapes_and_at_signs(text):
     """Where bibtexparser and BibTeX part ways (a quote inside braces inside quotes), or where
-    bibtexparser recovers, the fast split steps aside; elsewhere it agrees."""
-    from bibx.readers.bibtex import _split_bibtexparser, _split_plain
+    bibtexparser recovers, the scan stops before that block; the blocks are bibtexparser's."""
+    from bibx.readers.bibtex import _split, _split_bibtexparser, _split_plain
 
-    fast = _split_plain(text)
-    if fast is not None:
-        assert _splits(fast) == _splits(_split_bibtexparser(text))
+    assert _splits(_split(text)) == _splits(_split_bibtexparser(text))
     if '"a {b"c} d"' in text or "\\\\{" in text:
-        assert fast is None
+        assert _split_plain(text) == ([], 0)
+
+
+def test_what_is_read_is_the_same_with_either_split(monkeypatch):
+    """Every fixture .bib read by the fast split gives the very records, lines and problems
+    that bibtexparser's split gives."""
+    from bibx.readers import bibtex
+
+    for path in sorted(FIXTURES.glob("**/*.bib")):
+        text = path.read_text(encoding="utf-8")
+        fast_blocks, fast = bibtex.blocks(text, path.name)
+        with monkeypatch.context() as patch:
+            patch.setattr(bibtex, "_split_plain", lambda text: ([], 0))
+            slow_blocks, slow = bibtex.blocks(text, path.name)
+        assert fast.records == slow.records, path
+        assert (fast.problems, fast.warnings) == (slow.problems, slow.warnings), path
+        assert [(b.start, b.line, b.text, b.key) for b in fast_blocks] == [
+            (b.start, b.line, b.text, b.key) for b in slow_blocks
+        ], path
+
+
+def test_a_field_given_twice_is_read_as_bibtex_reads_it(tmp_path):
+    """Nelson Beebe's bibliographies (TeX Live's tugboat.bib) give `bibsource` twice; BibTeX
+    and biber read the first value. bibtexparser fails such an entry: bibx reads it, says so."""
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        '@Article{Knuth:TB1,\n  author = "Donald E. Knuth",\n  title = "First",\n'
+        '  bibsource = "one",\n  bibsource = "two",\n  year = "1980",\n}\n'
+        "@misc{next, title = {Second}}\n",
+        encoding="utf-8",
+    )
+    result = read_path(path)
+    assert [r.title for r in result.records] == ["First", "Second"]
+    assert result.records[0].extra["bibsource"] == "one"
+    assert result.problems == []
+    assert result.warnings == [
+        f"{path}:1: 'Knuth:TB1' gives bibsource more than once; the first value is read, "
+        "as BibTeX and biber read it"
+    ]

@@ -24,7 +24,14 @@ from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock, String
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ImplicitComment,
+    ParsingFailedBlock,
+    String,
+)
 
 from bibx.ids import identify_all, preprint_venue
 from bibx.model import Name, Record
@@ -378,6 +385,7 @@ class _Split:
     key: str = ""
     value: str = ""  # a `@string`'s value as written
     spans: EntrySpans | None = None  # an entry's, when the splitter scanned them
+    repeated: tuple[str, ...] = ()  # an entry's field names given twice (BibTeX keeps the first)
 
 
 # where bibtexparser starts a block: `@`, a word, spaces or tabs, then `{` or `(`
@@ -412,67 +420,103 @@ def _inner_quote(value: str) -> bool:
     )
 
 
-def _split_plain(text: str) -> list[_Split] | None:
-    """The file's entries and `@string`s, found by one scan, exactly where bibtexparser would
-    find them; None at the first thing that is not plain (a block in parentheses, a repeated
-    key or field, an `@` that would start a block inside another, an escaped backslash before
-    a brace, ...): for those, bibtexparser's own splitter and its recovery are used. bibtexparser's
-    splitter is most of the time of reading a large file, and all of its memory."""
-    if _ODD_ESCAPE.search(text):
+def _plain_block(text: str, mark: re.Match[str]) -> tuple[int, _Split | None] | None:
+    """The end of the block `mark` starts, and the entry or `@string` it is (None for a comment
+    or preamble); None when the block is not plain: bibtexparser then reads it."""
+    start = mark.start()
+    if text[mark.end()] != "{":
+        return None  # a block in parentheses
+    kind = mark.group(1).lower()
+    body = mark.end() + 1
+    if kind == "comment":
+        end = _piece_end(text, mark.end())  # a comment's braces balance; nothing else counts
+        return None if end is None or _ODD_ESCAPE.search(text, start, end) else (end, None)
+    if kind in ("preamble", "string"):
+        name = _STRING_NAME.match(text, body) if kind == "string" else None
+        if kind == "string" and name is None:
+            return None
+        value_start = _skip_space(text, name.end() if name else body)
+        value_end = _value_end(text, value_start)
+        if value_end is None:
+            return None
+        close = _skip_space(text, value_end)
+        if close >= len(text) or text[close] != "}" or _ODD_ESCAPE.search(text, start, close):
+            return None
+        if name is None:
+            return close + 1, None
+        value = text[value_start:value_end]
+        if _inner_quote(value):
+            return None
+        block = _Split("string", start, text[start : close + 1], key=name.group(1), value=value)
+        return close + 1, block
+    head = _ENTRY_KEY.match(text, body)
+    if not kind.isalpha() or kind.startswith(("comment", "preamble", "string")) or not head:
         return None
+    spans = scan_fields(text, start)
+    if spans is None:
+        return None
+    end = start + spans.body_end + 1
+    names = [field.name.lower() for field in spans.fields]
+    if any("\\" in name for name in names):
+        return None
+    values = (text[start + f.value_start : start + f.value_end] for f in spans.fields)
+    if any(_inner_quote(value) for value in values) or _ODD_ESCAPE.search(text, start, end):
+        return None
+    repeated = tuple(sorted({name for name in names if names.count(name) > 1}))
+    block = _Split("entry", start, text[start:end], kind, head.group(1), spans=spans)
+    block.repeated = repeated
+    return end, block
+
+
+def _split_plain(text: str) -> tuple[list[_Split], int]:
+    """The file's entries and `@string`s found by one scan, up to the first block that is not
+    plain (a block in parentheses, a repeated key or field, an `@` that would start a block
+    inside another, an escaped backslash before a brace, ...), and the offset there, where
+    bibtexparser's splitter, with its recovery from errors, takes over (the end of the text
+    when every block is plain). Each block is where bibtexparser would find it."""
     out: list[_Split] = []
     keys: set[str] = set()
-    pos = 0
+    pos = 0  # the end of the last block read
+    last: tuple[int, int, str] | None = None  # before that block: blocks, `pos`, its key
     for mark in _BLOCK_START.finditer(text):
-        start = mark.start()
-        if start < pos or text[mark.end()] != "{":
-            return None  # inside the previous block (bibtexparser may stop there), or `(`
-        kind = mark.group(1).lower()
-        body = mark.end() + 1
-        if kind == "comment":
-            end = _piece_end(text, mark.end())  # a comment's braces balance; nothing else counts
-            if end is None:
-                return None
-            pos = end
-            continue
-        if kind in ("preamble", "string"):
-            name = _STRING_NAME.match(text, body) if kind == "string" else None
-            value_start = _skip_space(text, name.end() if name else body)
-            if kind == "string" and name is None:
-                return None
-            value_end = _value_end(text, value_start)
-            if value_end is None:
-                return None
-            close = _skip_space(text, value_end)
-            if close >= len(text) or text[close] != "}":
-                return None
-            pos = close + 1
-            if name is not None:
-                key = name.group(1)
-                if key.lower() in keys:
-                    return None
-                keys.add(key.lower())
-                out.append(_Split("string", start, text[start:pos], key=key,
-                                  value=text[value_start:value_end]))  # fmt: skip
-            continue
-        head = _ENTRY_KEY.match(text, body)
-        if not kind.isalpha() or kind.startswith(("comment", "preamble", "string")) or not head:
-            return None
-        spans = scan_fields(text, start)
-        if spans is None:
-            return None
-        names = [field.name.lower() for field in spans.fields]
-        if len(set(names)) < len(names) or any("\\" in name for name in names):
-            return None
-        values = (text[start + f.value_start : start + f.value_end] for f in spans.fields)
-        if any(_inner_quote(value) for value in values):
-            return None
-        key = head.group(1)
-        if key.lower() in keys:
-            return None
-        keys.add(key.lower())
-        pos = start + spans.body_end + 1
-        out.append(_Split("entry", start, text[start:pos], kind, key, spans=spans))
+        if mark.start() < pos:  # an `@` inside the last block: bibtexparser may stop it there
+            if last is not None:
+                del out[last[0] :]
+                pos = last[1]
+                keys.discard(last[2])
+            return out, pos
+        found = _plain_block(text, mark)
+        if found is None:
+            return out, pos
+        end, block = found
+        # an entry with a field given twice is no key of bibtexparser's library (it is its
+        # failed block), so neither a repeat of a key nor repeated by a later one
+        key = block.key.lower() if block is not None and not block.repeated else ""
+        if key and key in keys:
+            return out, pos  # a key seen before: which one bibtexparser keeps is its own rule
+        last = (len(out), pos, key)
+        if block is not None:
+            out.append(block)
+        if key:
+            keys.add(key)
+        pos = end
+    return out, len(text)
+
+
+def _split(text: str) -> list[_Split]:
+    """The file's blocks: by the fast scan as far as every block is plain, by bibtexparser from
+    the first that is not (a large file with one odd entry keeps nearly all the speed)."""
+    out, cut = _split_plain(text)
+    if cut >= len(text):
+        return out
+    seen = {(block.kind, block.key) for block in out if not block.repeated}
+    for block in _split_bibtexparser(text[cut:]):
+        block.start += cut
+        if block.kind in ("entry", "string") and not block.repeated:
+            if (block.kind, block.key) in seen:  # as bibtexparser marks a repeated key
+                block = _Split("duplicate", block.start, block.text, key=block.key)
+            seen.add((block.kind, block.key))
+        out.append(block)
     return out
 
 
@@ -481,15 +525,23 @@ def _split_bibtexparser(text: str) -> list[_Split]:
     library = bibtexparser.parse_string(text, parse_stack=[])
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     out = []
+    after = 0  # where the last block found ends: blocks come in order (a repeated one too)
     for block in library.blocks:
         raw = block.raw or ""
         # bibtexparser's line of a block can run early (a backslash before a line's end hides
         # that newline from it), never late: the block's text is found from that line on
-        line_start = line_starts[min(block.start_line or 0, len(line_starts) - 1)]
+        line_start = max(line_starts[min(block.start_line or 0, len(line_starts) - 1)], after)
         start = text.find(raw, line_start) if raw else -1
         start = line_start if start < 0 else start
+        if not isinstance(block, ImplicitComment):
+            after = start + len(raw)
         if isinstance(block, String):
             out.append(_Split("string", start, raw, key=block.key, value=str(block.value)))
+        elif isinstance(block, DuplicateFieldKeyBlock) and isinstance(
+            entry := block.ignore_error_block, Entry
+        ):  # a field given twice: read as BibTeX reads it, the first value
+            repeated = tuple(sorted({k.lower() for k in block.duplicate_keys}))
+            out.append(_Split("entry", start, raw, entry.entry_type, entry.key, repeated=repeated))
         elif isinstance(block, DuplicateBlockKeyBlock):
             out.append(_Split("duplicate", start, raw, key=block.key))
         elif isinstance(block, ParsingFailedBlock):
@@ -502,9 +554,7 @@ def _split_bibtexparser(text: str) -> list[_Split]:
 def blocks(text: str, input_name: str) -> tuple[list[Block], ReadResult]:
     """Every entry of the file with its place in `text`, and what could not be read."""
     result = ReadResult()
-    split = _split_plain(text)
-    if split is None:
-        split = _split_bibtexparser(text)
+    split = _split(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     strings: dict[str, str] = {}
     found: list[Block] = []
@@ -532,6 +582,11 @@ def blocks(text: str, input_name: str) -> tuple[list[Block], ReadResult]:
                 latex = fields_of(block.text, spans, strings)
                 record, problems = to_record(block.type, block.key, latex, origin)
                 result.records.append(record)
+                if block.repeated:
+                    result.warnings.append(
+                        f"{origin}: {block.key!r} gives {', '.join(block.repeated)} more than "
+                        "once; the first value is read, as BibTeX and biber read it"
+                    )
                 result.warnings.extend(problems)
             except Exception as exc:  # one odd entry must never sink the file
                 result.problems.append(f"{origin}: skipped {block.key!r}: {exc}")
