@@ -146,7 +146,9 @@ def plan(
     """The changes that bring one entry up to `resolved` without downgrading anything: fields
     it lacks are added; a value it has changes only when its author list was cut short, or when
     the preprint becomes its published version (the venue fields together, and the DOI)."""
-    written = {s.name.lower(): s for s in spans.fields}
+    written: dict[str, FieldSpan] = {}
+    for span in spans.fields:  # a field given twice: the first, the one BibTeX reads
+        written.setdefault(span.name.lower(), span)
     raw = {name: entry_text[s.value_start : s.value_end] for name, s in written.items()}
     style = _style(raw, options.dialect)
     proposed = dict(fields(resolved, WriteOptions(dialect=style, ascii_only=ascii_only)))

@@ -100,6 +100,16 @@ class LiveSource(Source):
         """The service's published rate limits, keyed as its requests name them."""
         return {}
 
+    def plan(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
+        """Offline nothing is sent, so nothing is planned; else the service's `least`."""
+        if self.http.offline:
+            return 0, 0.0
+        return self.least(titles, arxiv_ids, dois)
+
+    def least(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
+        """The requests and time `plan` describes, at the service's own rate limits."""
+        return 0, 0.0
+
     def spaced(self, requests: int, key: str | None = None) -> float:
         """The least time `requests` requests take under the limiter `key` (default: the
         endpoint's host): their starts are an interval apart."""

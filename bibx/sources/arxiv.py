@@ -189,7 +189,7 @@ class ArxivAPI(LiveSource):
             interval = max(interval, INTERVAL)
         return {host(url): RateLimiter(interval, 1, clock, sleep, from_finish=True)}
 
-    def plan(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
+    def least(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
         requests = -(-arxiv_ids // IDS_PER_REQUEST) + -(-titles // TITLES_PER_REQUEST)
         return requests, self.spaced(requests)
 

@@ -154,7 +154,7 @@ class Crossref(LiveSource):
         shared = RateLimiter(1.1, 1, clock, sleep)
         return {search: shared, works: shared}
 
-    def plan(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
+    def least(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
         """A search per title, a look-up per DOI; the two limits are separate in the polite pool
         (the public pool has one limit for both)."""
         searches, lookups = (

@@ -232,7 +232,7 @@ class DblpAPI(LiveSource):
             interval = max(interval, INTERVAL)
         return {host(url): RateLimiter(interval, 1, clock, sleep, from_finish=True)}
 
-    def plan(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
+    def least(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
         requests = -(-titles // TITLES_PER_REQUEST)
         return requests, self.spaced(requests)
 
