@@ -13,6 +13,7 @@ import json
 from bibx.progress import Console, Progress, describe_plan, duration
 from bibx.readers import read_path
 from bibx.resolver import Resolver
+from bibx.sources.http import HttpSession
 from tests.conftest import FIXTURES, PAGE
 from tests.fakes import FakeArxiv, FakeClock, FakeCrossref, FakeDblp, Fault, session, sources
 
@@ -47,17 +48,24 @@ def right(record) -> bool:
     return record.arxiv_id == arxiv_id or (record.arxiv_id is None and record.doi == doi)
 
 
-def test_the_estimate_is_a_true_lower_bound_and_progress_counts_every_request(tmp_path):
+def seed_page_run(tmp_path, **options) -> tuple[FakeClock, Recorder, HttpSession]:
+    """The seed page resolved against loopback arXiv, Crossref and dblp, on a fake clock, with
+    what the run told its progress."""
     arxiv, crossref, dblp = FakeArxiv().start(), FakeCrossref().start(), FakeDblp().start()
     clock, told = FakeClock(), Recorder()
     try:
-        http = session(arxiv, crossref, clock, tmp_path / "http", dblp=dblp, mailto=None)
+        http = session(arxiv, crossref, clock, tmp_path / "http", dblp=dblp, **options)
         http.progress = told
         Resolver(sources(http, arxiv, crossref, dblp), progress=told).resolve(
             read_path(PAGE).records
         )
     finally:
         arxiv.stop(), crossref.stop(), dblp.stop()
+    return clock, told, http
+
+
+def test_the_estimate_is_a_true_lower_bound_and_progress_counts_every_request(tmp_path):
+    clock, told, http = seed_page_run(tmp_path, mailto=None)
     plans = [e[1] for e in told.events if e[0] == "planned"]
     first = plans[0]
     # 65 titles: arXiv 12 a request, 3 s apart; Crossref's public pool one search each, 1.1 s
@@ -74,16 +82,7 @@ def test_the_estimate_is_a_true_lower_bound_and_progress_counts_every_request(tm
 
 def test_offline_nothing_is_planned_since_nothing_is_sent(tmp_path):
     """An offline run sends no request: no step says it will take an hour at the rate limits."""
-    arxiv, crossref, dblp = FakeArxiv().start(), FakeCrossref().start(), FakeDblp().start()
-    clock, told = FakeClock(), Recorder()
-    try:
-        http = session(arxiv, crossref, clock, tmp_path / "http", dblp=dblp, offline=True)
-        http.progress = told
-        Resolver(sources(http, arxiv, crossref, dblp), progress=told).resolve(
-            read_path(PAGE).records
-        )
-    finally:
-        arxiv.stop(), crossref.stop(), dblp.stop()
+    _, told, http = seed_page_run(tmp_path, offline=True)
     assert http.requests_sent == 0
     assert not [e for e in told.events if e[0] == "planned" and e[1]]
 
