@@ -25,18 +25,21 @@ def _pieces(text: str | bytes | list[str], newline: str) -> Iterator[bytes]:
     pieces: Iterable[str] = text
     if isinstance(text, str):
         pieces = (text[start : start + CHUNK] for start in range(0, len(text), CHUNK))
+
+    def encoded(batch: list[str]) -> bytes:
+        joined = "".join(batch)
+        return (joined.replace("\n", newline) if newline != "\n" else joined).encode("utf-8")
+
     batch: list[str] = []
     size = 0
     for piece in pieces:
         batch.append(piece)
         size += len(piece)
         if size >= CHUNK:
-            joined = "".join(batch)
-            yield (joined.replace("\n", newline) if newline != "\n" else joined).encode("utf-8")
+            yield encoded(batch)
             batch, size = [], 0
     if batch:
-        joined = "".join(batch)
-        yield (joined.replace("\n", newline) if newline != "\n" else joined).encode("utf-8")
+        yield encoded(batch)
 
 
 def write_atomic(path: str | Path, text: str | bytes | list[str], *, newline: str = "\n") -> None:

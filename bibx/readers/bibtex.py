@@ -123,6 +123,22 @@ def _piece_end(text: str, pos: int) -> int | None:
     return match.end() if match else None
 
 
+def _value_end(text: str, pos: int) -> tuple[int, bool] | None:
+    """The end of a value starting at `pos`, and whether it is pieces joined by `#`; None when
+    a piece does not end."""
+    joined = False
+    while True:
+        end = _piece_end(text, pos)
+        if end is None:
+            return None
+        pos = _skip_space(text, end)
+        if pos < len(text) and text[pos] == "#":
+            pos = _skip_space(text, pos + 1)
+            joined = True
+            continue
+        return end, joined
+
+
 _HEAD = re.compile(r"\s*@\s*([A-Za-z]+)\s*([{(])\s*[^,\s{}()]*\s*,?")
 
 
@@ -148,19 +164,11 @@ def scan_fields(entry: str, start: int = 0) -> EntrySpans | None:
         if after >= len(entry) or entry[after] != "=":
             return None
         value_start = _skip_space(entry, after + 1)
-        cursor = value_start
-        joined = False
-        while True:
-            end = _piece_end(entry, cursor)
-            if end is None:
-                return None
-            value_end = end
-            cursor = _skip_space(entry, end)
-            if cursor < len(entry) and entry[cursor] == "#":
-                cursor = _skip_space(entry, cursor + 1)
-                joined = True
-                continue
-            break
+        value = _value_end(entry, value_start)
+        if value is None:
+            return None
+        value_end, joined = value
+        cursor = _skip_space(entry, value_end)
         field_end = cursor + 1 if cursor < len(entry) and entry[cursor] == "," else value_end
         fields.append(
             FieldSpan(
@@ -396,19 +404,6 @@ _ENTRY_KEY = re.compile(r'\s*([^\s,{}()"=#@\\]+)\s*,')
 _STRING_NAME = re.compile(r'\s*([^\s,{}()"=#@\\]+)\s*=')
 
 
-def _value_end(text: str, pos: int) -> int | None:
-    """The end of a value of `#`-joined pieces starting at `pos`."""
-    while True:
-        end = _piece_end(text, pos)
-        if end is None:
-            return None
-        pos = _skip_space(text, end)
-        if pos < len(text) and text[pos] == "#":
-            pos = _skip_space(text, pos + 1)
-            continue
-        return end
-
-
 _QUOTE = re.compile(r'(?<!\\)"')
 
 
@@ -436,18 +431,19 @@ def _plain_block(text: str, mark: re.Match[str]) -> tuple[int, _Split | None] | 
         if kind == "string" and name is None:
             return None
         value_start = _skip_space(text, name.end() if name else body)
-        value_end = _value_end(text, value_start)
-        if value_end is None:
+        value = _value_end(text, value_start)
+        if value is None:
             return None
+        value_end = value[0]
         close = _skip_space(text, value_end)
         if close >= len(text) or text[close] != "}" or _ODD_ESCAPE.search(text, start, close):
             return None
         if name is None:
             return close + 1, None
-        value = text[value_start:value_end]
-        if _inner_quote(value):
+        written = text[value_start:value_end]
+        if _inner_quote(written):
             return None
-        block = _Split("string", start, text[start : close + 1], key=name.group(1), value=value)
+        block = _Split("string", start, text[start : close + 1], key=name.group(1), value=written)
         return close + 1, block
     head = _ENTRY_KEY.match(text, body)
     if not kind.isalpha() or kind.startswith(("comment", "preamble", "string")) or not head:
@@ -463,9 +459,10 @@ def _plain_block(text: str, mark: re.Match[str]) -> tuple[int, _Split | None] | 
     if any(_inner_quote(value) for value in values) or _ODD_ESCAPE.search(text, start, end):
         return None
     repeated = tuple(sorted({name for name in names if names.count(name) > 1}))
-    block = _Split("entry", start, text[start:end], kind, head.group(1), spans=spans)
-    block.repeated = repeated
-    return end, block
+    split = _Split(
+        "entry", start, text[start:end], kind, head.group(1), spans=spans, repeated=repeated
+    )
+    return end, split
 
 
 def _split_plain(text: str) -> tuple[list[_Split], int]:
