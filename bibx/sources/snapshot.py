@@ -226,12 +226,13 @@ class Snapshot(LocalIndex):
                 continue
             yield number, data, ident
 
-    def _records(self, rows: list[tuple[bytes]]) -> list[Record]:
+    def _records(self, blobs: list[bytes]) -> list[Record]:
+        """The records stored as these compressed lines."""
         if self._dictionary is None:
             found = self.db.execute("SELECT dictionary FROM packing").fetchone()
             self._dictionary = found[0] if found else b""
         out = []
-        for (packed,) in rows:
+        for packed in blobs:
             if self._dictionary:
                 unpacker = zlib.decompressobj(zdict=self._dictionary)
                 text = unpacker.decompress(packed) + unpacker.flush()
@@ -245,7 +246,7 @@ class Snapshot(LocalIndex):
         for ident in ids:
             row = self.db.execute("SELECT json FROM paper WHERE id = ?", (ident,)).fetchone()
             if row:
-                out[ident] = self._records([row])[0]
+                out[ident] = self._records([row[0]])[0]
         return out
 
     def lookup_doi(self, dois: list[str]) -> dict[str, Record]:
@@ -255,13 +256,11 @@ class Snapshot(LocalIndex):
                 "SELECT json FROM paper WHERE doi = ?", (doi.lower(),)
             ).fetchall()
             if len(rows) == 1:
-                out[doi] = self._records(rows)[0]
+                out[doi] = self._records([rows[0][0]])[0]
         return out
 
-    def _rarest(self, terms: list[str], column: str) -> list[tuple[str, int]]:
-        """The `SEARCH_TERMS` words that fewest records have in `column`, with how many have
-        each, fewest first; words no record has (typos, words of another version's title) are
-        left out rather than sinking the query."""
+    def _counts(self, terms: list[str], column: str) -> dict[str, int]:
+        """How many records have each of `terms` in `column`; words no record has are left out."""
         counts: dict[str, int] = {}
         for term in terms:
             row = self.db.execute(
@@ -269,6 +268,13 @@ class Snapshot(LocalIndex):
             ).fetchone()
             if row and row[0]:
                 counts[term] = row[0]
+        return counts
+
+    @staticmethod
+    def _rarest(counts: dict[str, int]) -> list[tuple[str, int]]:
+        """The `SEARCH_TERMS` words of `counts` that fewest records have, fewest first; words
+        no record has (typos, words of another version's title) are not among them rather than
+        sinking the query."""
         return sorted(counts.items(), key=lambda item: item[1])[:SEARCH_TERMS]
 
     def _expected(self, words: tuple[tuple[str, int], ...]) -> float:
@@ -281,13 +287,14 @@ class Snapshot(LocalIndex):
             expected *= docs / self._size
         return expected
 
-    def _stems(self, terms: list[str], known: set[str]) -> list[str]:
-        """Prefix queries for up to two words of `terms` that no title has (likely misspelt):
-        their first `STEM` letters, when the words beginning so are in few enough titles to
-        narrow a search (not "the", nor "lan" of "language": their lists are all merged)."""
+    def _stems(self, terms: list[str], known: dict[str, int]) -> list[str]:
+        """Prefix queries for up to two words of `terms` that no title has (not in `known`,
+        likely misspelt): their first `STEM` letters, when the words beginning so are in few
+        enough titles to narrow a search (not "the", nor "lan" of "language": their lists are
+        all merged)."""
         out = []
         for word in terms:
-            if len(word) <= STEM + 1 or word in known or self._rarest([word], "title"):
+            if len(word) <= STEM + 1 or word in known:
                 continue
             stem = word[:STEM]
             total = self.db.execute(
@@ -327,7 +334,7 @@ class Snapshot(LocalIndex):
             return []
         marks = ",".join("?" * len(rows))
         packed = dict(self.db.execute(f"SELECT row, json FROM paper WHERE row IN ({marks})", rows))
-        return self._records([(packed[row],) for row in rows if row in packed])
+        return self._records([packed[row] for row in rows if row in packed])
 
     def search(self, entry: Record, limit: int = 10) -> list[Record]:
         """Candidates for an entry, best first: records with exactly its title; records whose
@@ -358,8 +365,9 @@ class Snapshot(LocalIndex):
                 "SELECT json, title_key FROM paper WHERE title_hash = ? LIMIT ?",
                 (title_hash(key), limit),
             ).fetchall()
-            add(self._records([(packed,) for packed, other in rows if other == key]))
-        rare = self._rarest(terms, "title")
+            add(self._records([packed for packed, other in rows if other == key]))
+        counts = self._counts(terms, "title")
+        rare = self._rarest(counts)
         # a title whose rarest word is in thousands of titles and that was found exactly gains
         # nothing from ranking those thousands (tens of ms at a million records)
         crowded = bool(rare) and rare[0][1] > CROWDED and bool(found)
@@ -367,14 +375,14 @@ class Snapshot(LocalIndex):
             query = " AND ".join(f'"{t}"' for t, _ in rare)
             # a word no title has is most likely misspelt: its first letters narrow a search of
             # common words to the titles that may be the one (tried first, then without them)
-            stems = self._stems(terms, {t for t, _ in rare})
+            stems = self._stems(terms, counts)
             if stems and not found:
                 by_title(" AND ".join([query, *stems]))
             if not close():
                 by_title(query)
         if entry.abstract and not close():  # the title is not enough: its version may differ
             opening = [w for w in opening_words(entry.abstract) if w not in STOPWORDS]
-            rare_abstract = self._rarest(opening, "abstract")
+            rare_abstract = self._rarest(self._counts(opening, "abstract"))
             if len(rare_abstract) == SEARCH_TERMS:
                 query = " AND ".join(f'"{t}"' for t, _ in rare_abstract)
                 add(self._rows_records(self._match("abstract", query, limit)))
