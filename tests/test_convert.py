@@ -58,6 +58,25 @@ def test_convert_bib_to_bib_keeps_every_field_type_and_brace(tmp_path):
     assert "abstract" not in written
 
 
+def test_biblatex_entry_sets_keep_their_type(tmp_path):
+    """biblatex-examples.bib (TeX Live) groups papers with `@set`: it must not come back @misc."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@set{stdmodel,\n  entryset = {glashow,weinberg},\n}\n"
+        "@article{glashow,\n  author = {Glashow, Sheldon},\n  title = {Partial Symmetries of"
+        " Weak Interactions},\n  journaltitle = {Nucl.~Phys.},\n  date = 1961,\n}\n"
+        "@xdata{cup,\n  publisher = {Cambridge University Press},\n}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.bib"
+    result = bibx("convert", str(bib), "-o", str(out), "--bib-dialect", "biblatex")
+    assert result.exit_code == EXIT_OK
+    assert "unknown entry type" not in result.stderr
+    written = out.read_text(encoding="utf-8")
+    assert "@set{stdmodel," in written and "@xdata{cup," in written
+    assert entries(written)["stdmodel"]["entryset"] == "glashow,weinberg"
+
+
 def test_convert_google_scholar_to_every_format_exits_0(tmp_path, csl_schema):
     result = bibx("convert", str(SCHOLAR), "-o", f"{tmp_path}/")
     assert result.exit_code == EXIT_OK, result.stderr

@@ -40,6 +40,11 @@ TYPE_TO_CSL = {
     "dataset": "dataset",
     "software": "software",
     "www": "webpage",
+    # BibLaTeX's entry sets and data containers, and its custom types: no work of their own in
+    # CSL, but a .bib written from them keeps their type (`@set` stays `@set`)
+    "set": "article",
+    "xdata": "article",
+    **{f"custom{letter}": "article" for letter in "abcdef"},
 }
 
 # CSL type -> BibTeX entry type (writing): the three with a container only when they have one
