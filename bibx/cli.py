@@ -46,6 +46,7 @@ from bibx.run import (
     convert_inputs,
     count,
     enrich_file,
+    for_run,
     resolve_inputs,
     summary,
     write_outputs,
@@ -348,6 +349,14 @@ OutOpt = Annotated[
 DialectOpt = Annotated[
     Dialect, typer.Option("--bib-dialect", help="BibTeX for bibtex/natbib or biber.")
 ]
+InputDialectOpt = Annotated[
+    Dialect | None,
+    typer.Option(
+        "--bib-dialect",
+        help="BibTeX for bibtex/natbib or biber (default: a .bib input's own, else bibtex).",
+        show_default=False,
+    ),
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Allow overwriting an input file.")]
 AnnotateOpt = Annotated[
     bool,
@@ -371,7 +380,7 @@ def export(
     out: OutOpt = None,
     form: FromOpt = None,
     prefer: PreferOpt = Prefer.published,
-    bib_dialect: DialectOpt = Dialect.bibtex,
+    bib_dialect: InputDialectOpt = None,
     annotate: AnnotateOpt = False,
     abstracts: AbstractsOpt = False,
     force: ForceOpt = False,
@@ -388,7 +397,8 @@ def export(
     sources: SourceOptions,
 ) -> None:
     """Read INPUTS, resolve every entry, write the bibliography."""
-    options = WriteOptions(dialect=bib_dialect.value, annotate=annotate, abstracts=abstracts)
+    dialect = bib_dialect.value if bib_dialect else None
+    options = WriteOptions(annotate=annotate, abstracts=abstracts)
 
     def work() -> Run:
         chosen, paths = plan_outputs(out, fmt, inputs, force)
@@ -396,7 +406,7 @@ def export(
         run = resolve_inputs(
             inputs, form, sources, prefer.value, tell, progress=tell.progress, cluster=cluster
         )
-        write_outputs(run.records, chosen, paths, options, tell)
+        write_outputs(run.records, chosen, paths, for_run(options, run, dialect), tell)
         return run
 
     guarded(work, quiet)
@@ -408,20 +418,21 @@ def convert(
     fmt: FormatOpt = None,
     out: OutOpt = None,
     form: FromOpt = None,
-    bib_dialect: DialectOpt = Dialect.bibtex,
+    bib_dialect: InputDialectOpt = None,
     annotate: AnnotateOpt = False,
     abstracts: AbstractsOpt = False,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Convert INPUTS to another format as they are: no source asked, nothing resolved."""
-    options = WriteOptions(dialect=bib_dialect.value, annotate=annotate, abstracts=abstracts)
+    dialect = bib_dialect.value if bib_dialect else None
+    options = WriteOptions(annotate=annotate, abstracts=abstracts)
 
     def work() -> Run:
         chosen, paths = plan_outputs(out, fmt, inputs, force)
         report = Printer(quiet)
         run = convert_inputs(inputs, form, report)
-        write_outputs(run.records, chosen, paths, options, report)
+        write_outputs(run.records, chosen, paths, for_run(options, run, dialect), report)
         return run
 
     guarded(work, quiet)

@@ -23,7 +23,7 @@ from bibx.resolver import Resolver
 from bibx.text import match_key, page_range, tex_to_text
 from bibx.vocab.bibtex import BIBLATEX_ONLY, VENUE_NAMES
 from bibx.writers import WriteOptions
-from bibx.writers.bibtex import entry_type, fields
+from bibx.writers.bibtex import entry_type, typed_fields
 
 # Fields bibx may add to a user's entry, in the order it writes them. Not added: url (the DOI
 # and eprint already link the paper), abstract, note, keywords and bibx's own bookkeeping.
@@ -151,7 +151,8 @@ def plan(
         written.setdefault(span.name.lower(), span)
     raw = {name: entry_text[s.value_start : s.value_end] for name, s in written.items()}
     style = _style(raw, options.dialect)
-    proposed = dict(fields(resolved, WriteOptions(dialect=style, ascii_only=ascii_only)))
+    options_ = WriteOptions(dialect=style, ascii_only=ascii_only)
+    proposed = dict(typed_fields(resolved, options_))
     upgraded = not resolved.from_input("type")
     keep = options.keep
     changes: list[Change] = []
@@ -170,7 +171,7 @@ def plan(
             continue
         if foreign_eprint and name in EPRINT_FIELDS:
             continue
-        new = proposed[name] if name == "month" else "{" + proposed[name] + "}"
+        new = proposed[name]
         like = written[name].name if name in written else _first_name(spans)
         if name not in raw:
             if name in CONTAINERS and CONTAINERS & raw.keys() and not upgraded:

@@ -19,7 +19,6 @@ from bibx.text import STOPWORDS, latex_to_unicode, match_key
 # DBLP:conf/nips/... and doi:10.18653/v1/... keys tested with each of them: docs/guide.md): no
 # space, comma, brace, quote, parenthesis, %, # or ~. A key given with others loses them.
 KEY_CHARS = "A-Za-z0-9_:.\\-/+"
-_KEY_SAFE = re.compile(f"[^{KEY_CHARS}]")
 KEY_OK = re.compile(f"^[{KEY_CHARS}]+$")
 
 
@@ -29,9 +28,15 @@ def _ascii(text: str) -> str:
     return "".join(c for c in folded if c.isascii() and c.isalnum())
 
 
+# What no key can hold and stay one key in a .bib: a key given with one of these loses it.
+_KEY_BREAKS = re.compile(r'[\s,{}"#%\\]')
+
+
 def base_key(record: Record) -> str:
+    """The key the input gave, byte for byte (`Барковский1981`, `a(b)`: BibTeX and biber read
+    them), else one made from the first author, title words and year."""
     if record.key:
-        cleaned = _KEY_SAFE.sub("", record.key)
+        cleaned = _KEY_BREAKS.sub("", record.key)
         if cleaned:
             return cleaned
     first = record.authors[0] if record.authors else None

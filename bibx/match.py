@@ -184,6 +184,22 @@ def _fills(entry: Record, found: Record, name: str) -> bool:
     return name not in ("publisher", "type")  # a preprint server is no publisher
 
 
+def _merge_tables(entry: Record, found: Record, merged: Record) -> None:
+    """The variables, roles and dates of both, one by one: the entry's own where it has one
+    (a curated entry's always), the source's where the entry has none and may be filled."""
+    for table in ("vars", "names", "dates"):
+        mine: dict = getattr(entry, table)
+        theirs: dict = getattr(found, table)
+        combined = {k: v for k, v in theirs.items() if not entry.curated or _fills(entry, found, k)}
+        for name in theirs.keys() - combined.keys():
+            merged.provenance.pop(name, None)
+        for name, value in mine.items():
+            if entry.curated or name not in combined:
+                combined[name] = value
+                merged.provenance[name] = entry.provenance.get(name, "input")
+        setattr(merged, table, combined)
+
+
 def merge(entry: Record, found: Record, confidence: float, reason: str) -> Record:
     """The found record, completed with what only the entry had; the entry's key is kept.
 
@@ -202,8 +218,12 @@ def merge(entry: Record, found: Record, confidence: float, reason: str) -> Recor
         markup=entry.markup,
         input_form=entry.input_form,
         input_type=entry.input_type,
+        raw=entry.raw,
+        raw_type=entry.raw_type,
+        dialect=entry.dialect,
         curated=entry.curated,
     )
+    _merge_tables(entry, found, merged)
     upgrade = entry.curated and not is_published(entry) and is_published(found)
     for name in DATA_FIELDS:
         mine = getattr(entry, name)

@@ -7,6 +7,7 @@ records, sources return records, the resolver merges them, writers serialise the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
@@ -49,6 +50,111 @@ class Name:
         return cls(family=family, given=given, literal=literal, suffix=text("suffix"))
 
 
+@dataclass(frozen=True)
+class Date:
+    """A CSL date: numeric parts (year, month, day), an optional end of a range, a season
+    (1-4), `circa`, or the text as given when it is no date a program can read ("in press")."""
+
+    parts: tuple[int, ...] = ()
+    end: tuple[int, ...] = ()
+    season: int | None = None
+    circa: bool = False
+    literal: str | None = None
+
+    def to_csl(self) -> dict[str, Any]:
+        if not self.parts:
+            return {"literal": self.literal} if self.literal else {}
+        out: dict[str, Any] = {
+            "date-parts": [list(self.parts)] + ([list(self.end)] if self.end else [])
+        }
+        if self.season:
+            out["season"] = self.season
+        if self.circa:
+            out["circa"] = True
+        return out
+
+    @classmethod
+    def from_csl(cls, data: Any) -> Date | None:
+        if not isinstance(data, dict):
+            return None
+        rows = data.get("date-parts")
+        parts: list[tuple[int, ...]] = []
+        if isinstance(rows, list):
+            for row in rows[:2]:
+                try:
+                    numbers = tuple(int(p) for p in row if str(p).strip())
+                except (TypeError, ValueError):
+                    numbers = ()
+                if numbers:
+                    parts.append(numbers[:3])
+        season = data.get("season")
+        try:
+            season_number = int(season) if season not in (None, "") else None
+        except (TypeError, ValueError):
+            season_number = None
+        literal = data.get("literal") or data.get("raw")
+        if not parts and not literal:
+            return None
+        return cls(
+            parts=parts[0] if parts else (),
+            end=parts[1] if len(parts) > 1 else (),
+            season=season_number,
+            circa=bool(data.get("circa")),
+            literal=str(literal) if literal and not parts else None,
+        )
+
+    def iso(self) -> str:
+        """EDTF as biblatex's `date` and Zotero read it: `2024-05-03`, `1997/2018`."""
+
+        def one(parts: tuple[int, ...]) -> str:
+            return "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts))
+
+        if not self.parts:
+            return self.literal or ""
+        return one(self.parts) + (f"/{one(self.end)}" if self.end else "")
+
+
+# BibLaTeX's date (EDTF level 0/1 as biber reads it): 2024, 2024-05, 2024-05-03, a range with
+# `/`, an open end, `~` circa, `?` uncertain, seasons 21-24
+_ISO_PART = r"(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?([~?%]?)"
+_ISO = re.compile(rf"{_ISO_PART}(?:/(?:{_ISO_PART}|\.\.)?)?")
+
+
+def _iso_parts(groups: tuple[str | None, ...]) -> tuple[tuple[int, ...], int | None]:
+    numbers = [int(g) for g in groups[:3] if g]
+    season = None
+    if len(numbers) > 1 and 21 <= numbers[1] <= 24:  # EDTF seasons: spring 21 .. winter 24
+        season = numbers[1] - 20
+        numbers = numbers[:1]
+    return tuple(numbers), season
+
+
+def read_date(text: str) -> Date | None:
+    """An EDTF date (BibLaTeX's `date`, Zotero's ISO dates, `1997/2018`) as a Date; text
+    that is no such date is kept as literal text."""
+    text = text.strip()
+    if not text:
+        return None
+    match = _ISO.fullmatch(text)
+    if not match:
+        return Date(literal=text)
+    parts, season = _iso_parts(match.groups()[:3])
+    end, _ = _iso_parts(match.groups()[4:7]) if match.group(5) else ((), None)
+    if (len(parts) > 1 and not 1 <= parts[1] <= 12) or (len(end) > 1 and not 1 <= end[1] <= 12):
+        return Date(literal=text)
+    return Date(parts=parts, end=end, season=season, circa=match.group(4) == "~")
+
+
+@dataclass(frozen=True)
+class RawField:
+    """A field of a .bib entry exactly as written (`{\\noopsort{1973c}}1981`, `"10~" # jan`,
+    `apj`): what a BibTeX writer writes back while the value it feeds is unchanged."""
+
+    name: str  # as written, case kept
+    value: str  # the value's text between `=` and the comma, delimiters and macros included
+    feeds: str | None  # the record key it was read into (provenance name), None: kept only
+
+
 @dataclass
 class Record:
     """A bibliographic item, CSL-shaped, with arXiv facts, provenance and match confidence."""
@@ -67,6 +173,15 @@ class Record:
     url: str | None = None
     abstract: str | None = None
     note: str | None = None
+    # every other CSL variable, by its CSL name: "edition", "publisher-place", "ISBN",
+    # "collection-title", "chapter-number", "genre", "event-title", "title-short", ...
+    vars: dict[str, str] = field(default_factory=dict)
+    # every name role beyond author, by its CSL name: "editor", "translator", "container-author"
+    names: dict[str, list[Name]] = field(default_factory=dict)
+    # every date beyond issued, by its CSL name: "accessed", "event-date", "original-date"
+    dates: dict[str, Date] = field(default_factory=dict)
+    issued_end: tuple[int, ...] | None = None  # the end of a range: 1997--2018
+    issued_literal: str | None = None  # a date as text, when it is none: "in press"
     # arXiv
     arxiv_id: str | None = None  # unversioned: "2410.11817", "hep-th/9901001"
     arxiv_version: int | None = None
@@ -79,6 +194,9 @@ class Record:
     markup: dict[str, str] = field(default_factory=dict)  # input field name -> LaTeX as written
     input_form: str | None = None  # the reader that made it ("bibtex", "csl-json", ...)
     input_type: str | None = None  # the entry type as that form named it ("inproceedings")
+    raw: list[RawField] = field(default_factory=list)  # a .bib entry's fields as written
+    raw_type: str | None = None  # a .bib entry's type as written, case kept ("InProceedings")
+    dialect: str | None = None  # a .bib input's dialect: "bibtex" or "biblatex"
     curated: bool = False  # from a file the user curated (.bib, CSL-JSON, Zotero): its values win
     citation: str | None = None  # a formatted reference the input gave whole, for searching
     # bookkeeping
@@ -134,12 +252,22 @@ class Record:
         """Is field `name` still the value the input gave (not replaced by a source's)?"""
         return self.provenance.get(name) == "input"
 
+    def changed(self, name: str) -> bool:
+        """Has field `name` (an attribute, or a CSL name of `vars`, `names`, `dates`) a value
+        that is not the input's? A field the input left empty and nobody filled is unchanged."""
+        given = self.provenance.get(name)
+        return given is not None and given != "input"
+
     def mark(self, by: str) -> Record:
         """Record `by` ("input", "crossref:<doi>", ...) as the provenance of every filled data
-        field not yet attributed."""
+        field not yet attributed; a variable, role or date of `vars`, `names`, `dates` is
+        attributed by its CSL name."""
         for name in DATA_FIELDS:
             if getattr(self, name) not in (None, [], "") and name not in self.provenance:
                 self.provenance[name] = by
+        for table in (self.vars, self.names, self.dates):
+            for name in table:
+                self.provenance.setdefault(name, by)
         return self
 
 
@@ -150,5 +278,6 @@ DATA_FIELDS = [
     not in (
         "key", "origin", "asked_as", "status", "confidence", "reason", "provenance",
         "extra", "markup", "input_form", "input_type", "curated", "citation",
+        "vars", "names", "dates", "raw", "raw_type", "dialect",
     )
 ]  # fmt: skip

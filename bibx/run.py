@@ -9,7 +9,7 @@ and what went wrong, from which the exit code follows.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
@@ -43,6 +43,7 @@ class Run:
     changed: int = 0  # enrich: entries changed (or that would be, on a dry run)
     undefined: int = 0  # cite: keys cited that the bibliography still lacks
     flagged: int = 0  # check: entries whose verdict fails the run (--fail-on)
+    preamble: list[str] = field(default_factory=list)  # the .bib inputs' @preamble/@string
 
     @property
     def incomplete(self) -> bool:
@@ -64,10 +65,15 @@ class Run:
 
 
 def read_inputs(
-    inputs: list[str], form: str | None, report: Report = ignore, stdin: BinaryIO | None = None
+    inputs: list[str],
+    form: str | None,
+    report: Report = ignore,
+    stdin: BinaryIO | None = None,
+    preamble: list[str] | None = None,
 ) -> tuple[list[Record], list[str]]:
     """Every entry of every input (`-`: standard input), and the problems found, reported as
-    they are found; one bad input or entry never stops the others."""
+    they are found; one bad input or entry never stops the others. A .bib's `@preamble`s and
+    `@string`s are added to `preamble`."""
     records: list[Record] = []
     problems: list[str] = []
     for name in inputs:
@@ -85,6 +91,8 @@ def read_inputs(
             report("warning", line)
         records.extend(result.records)
         problems.extend(result.problems)
+        if preamble is not None:
+            preamble.extend(result.preamble)
     return records, problems
 
 
@@ -135,7 +143,8 @@ def resolve_inputs(
 ) -> Run:
     """Read, resolve, merge duplicates (`bibx export` and `bibx resolve`); with `cluster`, on a
     Dask cluster over the local sources only (`bibx/cluster.py`)."""
-    records, problems = read_inputs(inputs, form, report, stdin)
+    preamble: list[str] = []
+    records, problems = read_inputs(inputs, form, report, stdin, preamble)
     if not records:
         raise BibxError("no entry could be read from the input; nothing written")
     if cluster:
@@ -149,7 +158,7 @@ def resolve_inputs(
     final, merges = deduplicate(resolved)
     for line in merges:
         report("merged", line)
-    return Run(final, problems, source_errors, http, options.strict)
+    return Run(final, problems, source_errors, http, options.strict, preamble=preamble)
 
 
 def _on_cluster(
@@ -183,8 +192,19 @@ def convert_inputs(
     inputs: list[str], form: str | None, report: Report = ignore, stdin: BinaryIO | None = None
 ) -> Run:
     """Read only (`bibx convert`): every entry as its input gave it."""
-    records, problems = read_inputs(inputs, form, report, stdin)
-    return Run(records, problems)
+    preamble: list[str] = []
+    records, problems = read_inputs(inputs, form, report, stdin, preamble)
+    return Run(records, problems, preamble=preamble)
+
+
+def for_run(options: WriteOptions, run: Run, dialect: str | None = None) -> WriteOptions:
+    """The write options for what the run read: its inputs' `@preamble`s and `@string`s to
+    keep, and the BibTeX dialect asked for, else the .bib inputs' own (bibtex if they differ
+    or there is none): a BibLaTeX file stays a BibLaTeX file."""
+    if dialect is None:
+        found = {r.dialect for r in run.records if r.dialect}
+        dialect = found.pop() if len(found) == 1 else "bibtex"
+    return replace(options, preamble=tuple(run.preamble), dialect=dialect)
 
 
 def write_outputs(
@@ -196,11 +216,14 @@ def write_outputs(
     stdout: TextIO | None = None,
 ) -> None:
     """Render every chosen format and write it (atomically) to its path, or to `stdout`; an
-    empty run replaces nothing."""
-    if not records:
+    empty run replaces nothing. A .bib of `@string`s only is written as a .bib of them."""
+    if not records and not (options.preamble and "bibtex" in chosen):
         raise BibxError("no entry could be read from the input; nothing written")
     table = writers()
     for name in chosen:
+        if not records and name != "bibtex":
+            report("warning", f"no entry to write as {name}: the input has @string/@preamble only")
+            continue
         result = table[name].write(records, options)
         for line in result.warnings:
             report("warning", line)

@@ -9,6 +9,7 @@ bad entry.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -22,6 +23,8 @@ class ReadResult:
     records: list[Record] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "file:line: ..." an entry was lost
     warnings: list[str] = field(default_factory=list)  # "file:line: ..." kept, but note this
+    # what a .bib holds besides entries, as written: its `@preamble`s and `@string`s, in order
+    preamble: list[str] = field(default_factory=list)
 
 
 def _readers() -> dict[str, ModuleType]:
@@ -50,8 +53,35 @@ def max_input_bytes() -> int:
     return int(megabytes * 2**20)
 
 
+_DECLARED = re.compile(rb"^%+\s*(?:!TEX\s+)?encoding\s*[:=]\s*([A-Za-z0-9_.:-]+)", re.I | re.M)
+
+
+def legacy_encoding(data: bytes) -> tuple[str, bool]:
+    """The encoding of text that is not UTF-8, and whether the text declares it: the one it
+    declares where Python knows it and it decodes the text, else Windows-1252 (else Latin-1,
+    where every byte is a character)."""
+    declared = _DECLARED.search(data[:4096])
+    candidates = [declared.group(1).decode("ascii")] if declared else []
+    for encoding in [*candidates, "cp1252"]:
+        try:
+            data.decode(encoding)
+            return encoding, encoding in candidates
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return "latin-1", False
+
+
 def decode(data: bytes, input_name: str) -> str:
-    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; binary is refused."""
+    """Bytes to text (see `decode_noting`), for callers with no place for a warning."""
+    return decode_noting(data, input_name)[0]
+
+
+def decode_noting(data: bytes, input_name: str) -> tuple[str, str | None]:
+    """Bytes to text, and a warning when the text was not UTF-8: UTF-8 (with or without BOM),
+    UTF-16 with a BOM, the encoding a file declares (JabRef's `% Encoding: windows-1252`),
+    else Windows-1252 (Latin-1's superset: older German and French .bib files; BibTeX itself
+    reads bytes). Binary is refused."""
+    warning = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -64,10 +94,14 @@ def decode(data: bytes, input_name: str) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise InputError(
-                "not UTF-8 text (save the file as UTF-8)", path=input_name, line=line
-            ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+            encoding, declared = legacy_encoding(data)
+            text = data.decode(encoding)
+            how = "as it declares" if declared else "guessed"
+            warning = (
+                f"{input_name}:{line}: not UTF-8; read as {encoding} ({how}); what bibx "
+                "writes is UTF-8"
+            )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warning
 
 
 def detect(text: str) -> str:
@@ -120,4 +154,8 @@ def read_path(path: str | Path, form: str | None = None) -> ReadResult:
     except PermissionError:
         raise InputError("permission denied", path=input_name) from None
     form = form or SUFFIX_FORMS.get(path.suffix.lower())
-    return read_text(decode(data, input_name), input_name, form)
+    text, warning = decode_noting(data, input_name)
+    result = read_text(text, input_name, form)
+    if warning:
+        result.warnings.insert(0, warning)
+    return result

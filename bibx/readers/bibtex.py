@@ -30,14 +30,27 @@ from bibtexparser.model import (
     Entry,
     ImplicitComment,
     ParsingFailedBlock,
+    Preamble,
     String,
 )
 
 from bibx.ids import identify_all, preprint_venue
-from bibx.model import Name, Record
+from bibx.model import Date, Name, RawField, Record, read_date
 from bibx.readers import ReadResult
 from bibx.text import latex_to_unicode, page_range, tex_to_text
-from bibx.vocab.bibtex import MONTHS, TYPE_TO_CSL, VENUE_NAMES
+from bibx.vocab.bibtex import (
+    BIBLATEX_ONLY,
+    BIBLATEX_TYPES,
+    FIELD_TO_DATE,
+    FIELD_TO_ROLE,
+    FIELD_TO_VAR,
+    MONTHS,
+    PUBLISHER_STANDINS,
+    TYPE_TO_CSL,
+    UNMAPPED_ROLES,
+    UNMAPPED_VARS,
+    VENUE_NAMES,
+)
 
 NAME = "bibtex"
 
@@ -50,7 +63,6 @@ _ENTRY_START = re.compile(r"^\s*@[a-zA-Z]+\s*[{(]", re.MULTILINE)
 VERBATIM = frozenset({"doi", "url", "eprint", "eprintclass", "primaryclass", "archiveprefix"})
 _ARXIV_FIELDS = ("eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass")
 _CONTAINERS = VENUE_NAMES
-_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
 def sniff(text: str) -> bool:
@@ -139,7 +151,7 @@ def _value_end(text: str, pos: int) -> tuple[int, bool] | None:
         return end, joined
 
 
-_HEAD = re.compile(r"\s*@\s*([A-Za-z]+)\s*([{(])\s*[^,\s{}()]*\s*,?")
+_HEAD = re.compile(r"\s*@\s*([A-Za-z][\w.:+-]*)\s*([{(])\s*[^,\s{}]*\s*,?")
 
 
 def scan_fields(entry: str, start: int = 0) -> EntrySpans | None:
@@ -213,11 +225,53 @@ def expand(value: str, strings: dict[str, str]) -> str:
 # --- entries to records ------------------------------------------------------------------------
 
 
+_MONTH_WORD = re.compile(r"[a-z]+", re.IGNORECASE)
+_DAYS = re.compile(r"\b(\d{1,2})(?:\s*[-–]+\s*(\d{1,2}))?\b")
+
+
+def month_and_day(value: str) -> tuple[int, int | None, int | None] | None:
+    """A month field as (month, day, last day): `jan`, `1`, `January`, `10~jan`, `December~3`,
+    `24-28 sep`; None when it names no month."""
+    value = value.replace("\xa0", " ").replace("~", " ").strip().lower()
+    if value.isdigit():
+        return (int(value), None, None) if 1 <= int(value) <= 12 else None
+    months = [MONTHS.get(w[:3]) for w in _MONTH_WORD.findall(value) if len(w) >= 3]
+    known = [m for m in months if m]
+    if len(known) != 1:
+        return None
+    days = _DAYS.search(value)
+    if days is None:
+        return known[0], None, None
+    first, last = int(days.group(1)), int(days.group(2)) if days.group(2) else None
+    if not 1 <= first <= 31 or (last is not None and not first < last <= 31):
+        return known[0], None, None
+    return known[0], first, last
+
+
 def _month(value: str) -> int | None:
-    value = value.strip().lower()
-    if value.isdigit() and 1 <= int(value) <= 12:
-        return int(value)
-    return MONTHS.get(value[:3])
+    found = month_and_day(value)
+    return found[0] if found else None
+
+
+# Commands that put a sort key into a value without printing it: `{\noopsort{1973c}}1981`.
+_SORT_KEY = re.compile(r"\\(?:noopsort|SortNoop|sortnoop|NOOP|noop|nosort)\s*\{[^{}]*\}")
+_YEAR = re.compile(r"(\d{4})([a-z])?")
+_RANGE = re.compile(r"(\d{4})\s*(?:--|–|—|-|/)\s*(\d{4})")
+
+
+def read_year(latex: str) -> Date | None:
+    """A `year` field as BibTeX prints it, sort keys left out: `1981`, `1986a`, `1997--2018`;
+    anything else (`in press`, `forthcoming`) is kept as text, never mined for digits."""
+    text = tex_to_text(_SORT_KEY.sub("", latex)).strip()
+    if not text or text.lower() in ("n.d.", "nd", "n. d."):
+        return None
+    if match := _YEAR.fullmatch(text):
+        return Date(parts=(int(match.group(1)),))
+    if match := _RANGE.fullmatch(text):
+        first, last = int(match.group(1)), int(match.group(2))
+        if first < last:
+            return Date(parts=(first,), end=(last,))
+    return Date(literal=text)
 
 
 _AND = re.compile(r"[ \r\n\t]+and[ \r\n\t]+", re.IGNORECASE)
@@ -237,15 +291,40 @@ def split_names(value: str) -> list[str]:
 _name_parts = lru_cache(maxsize=65536)(parse_single_name_into_parts)
 
 
+_EXTENDED = re.compile(r"^\s*(family|given|prefix|suffix)\s*=", re.IGNORECASE)
+
+
+def _extended_name(person: str) -> Name | None:
+    """BibLaTeX's extended name format, `family=Smith, given=John, prefix=van`, or None."""
+    if not _EXTENDED.match(person):
+        return None
+    parts: dict[str, str] = {}
+    for piece in person.split(","):
+        name, equals, value = piece.partition("=")
+        if equals:
+            parts[name.strip().lower()] = latex_to_unicode(value.strip().strip('"'))
+    family = " ".join(p for p in (parts.get("prefix"), parts.get("family")) if p) or None
+    return Name(family=family, given=parts.get("given") or None, suffix=parts.get("suffix"))
+
+
 def names(value: str) -> tuple[list[Name], bool]:
-    """An author field as names, and whether it ends in `and others` (an incomplete list)."""
+    """An author field as names, and whether it ends in `and others` (an incomplete list). A
+    name BibTeX's rules cannot split (too many commas) is kept whole, as one literal name."""
     out: list[Name] = []
     others = False
     for person in split_names(value):
         if person.strip().lower() == "others":
             others = True
             continue
-        parts = _name_parts(person)
+        extended = _extended_name(person)
+        if extended is not None:
+            out.append(extended)
+            continue
+        try:
+            parts = _name_parts(person)
+        except Exception:  # "a, b, c, d": bibtex warns and prints it anyway; keep it whole
+            out.append(Name(literal=latex_to_unicode(person)))
+            continue
         last = " ".join(parts.last)
         braced = last.startswith("{") and last.endswith("}") and not last.startswith("{\\")
         if not parts.first and not parts.von and braced:
@@ -287,14 +366,33 @@ def fields_of(entry_text: str, spans: EntrySpans, strings: dict[str, str]) -> di
     return out
 
 
-def to_record(etype: str, key: str, latex: dict[str, str], origin: str) -> tuple[Record, list[str]]:
-    """One entry (type, key, LaTeX fields) as a Record, plus warnings about what was ignored."""
+def _number_var(csl_type: str) -> str:
+    """Which CSL variable a `number` field is, by the kind of work (as pandoc reads it): a
+    journal's issue, a report's or patent's own number, a series number for a book's parts."""
+    if csl_type in ("article-journal", "periodical", "article-magazine", "article-newspaper"):
+        return "issue"
+    if csl_type in ("book", "chapter", "paper-conference", "entry"):
+        return "collection-number"
+    return "number"
+
+
+def to_record(
+    etype: str,
+    key: str,
+    latex: dict[str, str],
+    origin: str,
+    raw: list[tuple[str, str]] | None = None,
+) -> tuple[Record, list[str]]:
+    """One entry (type, key, LaTeX fields, and the fields as written) as a Record, plus
+    warnings about what was ignored. Every field the record has no place for is kept in
+    `extra`, and every field as written in `raw`, with the record field it was read into."""
     problems: list[str] = []
     text = {k: _verbatim(v) if k in VERBATIM else tex_to_text(v) for k, v in latex.items()}
+    written_type = etype
     etype = etype.lower()
     csl_type = TYPE_TO_CSL.get(etype)
     if csl_type is None:
-        problems.append(f"{origin}: unknown entry type @{etype} for {key!r}; read as article")
+        problems.append(f"{origin}: unknown entry type @{etype} for {key!r}; kept as written")
         csl_type = "article"
     record = Record(
         type=csl_type,
@@ -303,71 +401,130 @@ def to_record(etype: str, key: str, latex: dict[str, str], origin: str) -> tuple
         title=text.get("title"),
         input_form=NAME,
         input_type=etype,
+        raw_type=written_type,
         curated=True,
         markup=dict(latex),
     )
-    used = {"title"}
+    feeds: dict[str, str] = {"title": "title"}  # field -> the record field it was read into
+    statements: set[str] = set()  # what a preprint's entry states: fed, and kept as written
     if "author" in latex:
         record.authors, record.et_al = names(latex["author"])
-        used.add("author")
-    date = _DATE.search(text.get("date") or text.get("year") or "")
-    if date:
-        parts = [int(p) for p in date.groups() if p]
-        month = _month(text.get("month", ""))
-        if month and len(parts) == 1:
-            parts.append(month)
-            used.add("month")
-        record.issued = tuple(parts)
-        used.update({"date", "year"} & text.keys())
-    elif "year" in text and text["year"].strip().lower() not in ("n.d.", "nd", ""):
-        problems.append(f"{origin}: year {text['year']!r} of {key!r} is not a year; kept as text")
-    elif "year" in text:
-        used.add("year")  # "n.d.": no date, said outright
+        feeds["author"] = "authors"
+    _read_dates(record, latex, text, feeds)
     # `howpublished = {\url{https://arxiv.org/abs/...}}`, as many .bib files give a preprint
     linked = re.search(r"\\url\{([^{}]*)\}", latex.get("howpublished", ""))
     ids = identify_all(text.get("doi"), text.get("url"), linked.group(1) if linked else None)
     if "doi" in text:
         if not ids.doi and not (ids.arxiv_id and "10.48550" in text["doi"]):
             problems.append(f"{origin}: doi {text['doi']!r} of {key!r} is not a DOI; kept as text")
-        elif ids.doi:
-            used.add("doi")  # arXiv's own DOI stays in `extra` too: it is the user's field
+        else:
+            feeds["doi"] = "doi"
+            if not ids.doi:  # arXiv's own DOI stays in `extra` too: it is the user's field
+                statements.add("doi")
     if _is_arxiv(text) and text.get("eprint"):
         eprint = identify_all(text["eprint"].split()[0])
         if eprint.arxiv_id:
             ids = eprint.merged(ids)
             record.arxiv_class = text.get("primaryclass") or text.get("eprintclass")
-            used.update(f for f in _ARXIV_FIELDS if f in text)
+            feeds.update({f: "arxiv_id" for f in _ARXIV_FIELDS if f in text})
+    elif (text.get("eprinttype") or "").lower() == "pubmed" and text.get("eprint"):
+        record.vars["PMID"] = text["eprint"].strip()
+        feeds.update({"eprint": "PMID", "eprinttype": "PMID"})
     for name in _CONTAINERS:
         if name not in text or (name == "howpublished" and re.search(r"\\url|://", text[name])):
             continue
+        feeds[name] = "container_title"  # replaced together when bibx finds the venue
         preprint = preprint_venue(text[name], text.get("volume"))
         if preprint is not None:  # "arXiv preprint arXiv:2402.06147", CoRR: not a venue
             ids = ids.merged(preprint)  # kept in `extra` as written, while the type is the user's
+            statements.add(name)
         elif record.container_title is None:
             record.container_title = text[name]
-            used.add(name)
     if record.container_title is None and set(_CONTAINERS) & text.keys():
         record.type = "article"  # its only venue was arXiv: a preprint, whatever its @type
     record.doi, record.arxiv_id = ids.doi, ids.arxiv_id
     record.arxiv_version = ids.arxiv_version
     if "url" in text:
         record.url = text["url"]
-        used.add("url")
-    if "volume" in text and not text["volume"].startswith("abs/"):  # dblp's CoRR volume: extra
-        record.volume = text["volume"]
-        used.add("volume")
-    if "number" in text and csl_type != "article":
-        record.issue = text["number"]
-        used.add("number")
+        feeds["url"] = "url"
+    if "volume" in text:
+        feeds["volume"] = "volume"
+        if not text["volume"].startswith("abs/"):
+            record.volume = text["volume"]
+        else:  # dblp's CoRR volume: the user's, not a venue's
+            statements.add("volume")
+    number = _number_var(record.type)
+    for name in ("number", "issue"):
+        if name in text:
+            target = number if name == "number" else "issue"
+            if target == "issue" and record.issue is None:
+                record.issue, feeds[name] = text[name], "issue"
+            elif target != "issue" and target not in record.vars:
+                record.vars[target], feeds[name] = text[name], target
     if "pages" in text:
         record.page = page_range(text["pages"])
-        used.add("pages")
-    for name in ("publisher", "abstract", "note"):
+        feeds["pages"] = "page"
+    for name in ("publisher", *PUBLISHER_STANDINS):
+        if name in text and record.publisher is None:
+            if name == "organization" and record.type not in ("report", "book", "pamphlet"):
+                continue  # a conference's sponsor, printed beside its publisher: kept apart
+            record.publisher = text[name]
+            feeds[name] = "publisher"
+    for name in ("abstract", "note"):
         if name in text:
             setattr(record, name, text[name])
-            used.add(name)
-    record.extra = {k: v for k, v in text.items() if k not in used}
+            feeds[name] = name
+    for name, var in FIELD_TO_VAR.items():
+        if name in text and var not in record.vars and text[name]:
+            record.vars[var] = text[name]
+            feeds[name] = var
+    for name in UNMAPPED_VARS & text.keys():  # a CSL variable bibx wrote under its own name
+        if text[name] and name not in record.vars:
+            record.vars[name] = text[name]
+            feeds[name] = name
+    roles = {**FIELD_TO_ROLE, **{role: role for role in UNMAPPED_ROLES}}
+    for name, role in roles.items():
+        if name in latex:
+            people, _ = names(latex[name])
+            if people and role not in record.names:
+                record.names[role] = people
+                feeds[name] = role
+    for name, var in FIELD_TO_DATE.items():
+        if name in text and (date := read_date(text[name])) is not None:
+            record.dates[var] = date
+            feeds[name] = var
+    feeds = {name: target for name, target in feeds.items() if name in text}
+    record.extra = {k: v for k, v in text.items() if k not in feeds or k in statements}
+    if raw is not None:
+        record.raw = [RawField(name, value, feeds.get(name.lower())) for name, value in raw]
     return record.mark("input"), problems
+
+
+def _read_dates(
+    record: Record, latex: dict[str, str], text: dict[str, str], feeds: dict[str, str]
+) -> None:
+    """`date` (BibLaTeX) or `year` and `month` (BibTeX) as the record's issued date: a day and
+    a range of days or years where the input gives them, the text itself when it is no date."""
+    if "date" in text:
+        date, feeds["date"] = read_date(text["date"]), "issued"
+    elif "year" in latex:
+        date, feeds["year"] = read_year(latex["year"]), "issued"
+    else:
+        return
+    if date is None:
+        return
+    if not date.parts:
+        record.issued_literal = date.literal
+        return
+    record.issued, record.issued_end = date.parts, date.end or None
+    if "month" in text and len(date.parts) == 1 and not date.end:
+        found = month_and_day(text["month"])
+        if found:
+            month, day, last = found
+            record.issued = (date.parts[0], month) + ((day,) if day else ())
+            if last:
+                record.issued_end = (date.parts[0], month, last)
+            feeds["month"] = "issued"
 
 
 @dataclass
@@ -396,23 +553,13 @@ class _Split:
     repeated: tuple[str, ...] = ()  # an entry's field names given twice (BibTeX keeps the first)
 
 
+_TYPE_NAME = re.compile(r"[a-z][\w.:+-]*")
 # where bibtexparser starts a block: `@`, a word, spaces or tabs, then `{` or `(`
 _BLOCK_START = re.compile(r"@(\w*)[ \t]*(?=[{(])")
 # an escaped backslash before a delimiter: bibtexparser reads the delimiter as escaped
 _ODD_ESCAPE = re.compile(r'\\\\[{}"]')
-_ENTRY_KEY = re.compile(r'\s*([^\s,{}()"=#@\\]+)\s*,')
+_ENTRY_KEY = re.compile(r'\s*([^\s,{}"=#@\\]+)\s*,')  # `key(1)`: BibTeX reads it
 _STRING_NAME = re.compile(r'\s*([^\s,{}()"=#@\\]+)\s*=')
-
-
-_QUOTE = re.compile(r'(?<!\\)"')
-
-
-def _inner_quote(value: str) -> bool:
-    """Whether a quoted piece of `value` holds a quote (`"a {b"c} d"`): BibTeX reads it inside
-    the braces, bibtexparser as the value's end; such a file is left to bibtexparser."""
-    return '"' in value and any(
-        piece[:1] == '"' and _QUOTE.search(piece, 1, len(piece) - 1) for piece in _pieces(value)
-    )
 
 
 def _plain_block(text: str, mark: re.Match[str]) -> tuple[int, _Split | None] | None:
@@ -439,14 +586,13 @@ def _plain_block(text: str, mark: re.Match[str]) -> tuple[int, _Split | None] | 
         if close >= len(text) or text[close] != "}" or _ODD_ESCAPE.search(text, start, close):
             return None
         if name is None:
-            return close + 1, None
+            return close + 1, _Split("preamble", start, text[start : close + 1])
         written = text[value_start:value_end]
-        if _inner_quote(written):
-            return None
         block = _Split("string", start, text[start : close + 1], key=name.group(1), value=written)
         return close + 1, block
     head = _ENTRY_KEY.match(text, body)
-    if not kind.isalpha() or kind.startswith(("comment", "preamble", "string")) or not head:
+    # `@bibdesk_info` and `@commented` are entry types to BibTeX: only `@comment` is not
+    if not _TYPE_NAME.fullmatch(kind) or not head:
         return None
     spans = scan_fields(text, start)
     if spans is None:
@@ -455,8 +601,9 @@ def _plain_block(text: str, mark: re.Match[str]) -> tuple[int, _Split | None] | 
     names = [field.name.lower() for field in spans.fields]
     if any("\\" in name for name in names):
         return None
-    values = (text[start + f.value_start : start + f.value_end] for f in spans.fields)
-    if any(_inner_quote(value) for value in values) or _ODD_ESCAPE.search(text, start, end):
+    # a quote inside braces inside a quoted value (`"zeitgem{"a}{\\ss}"`) is read as BibTeX
+    # reads it, as a letter; bibtexparser would end the value there and lose the entry
+    if _ODD_ESCAPE.search(text, start, end):
         return None
     repeated = tuple(sorted({name for name in names if names.count(name) > 1}))
     split = _Split(
@@ -534,6 +681,8 @@ def _split_bibtexparser(text: str) -> list[_Split]:
             after = start + len(raw)
         if isinstance(block, String):
             out.append(_Split("string", start, raw, key=block.key, value=str(block.value)))
+        elif isinstance(block, Preamble):
+            out.append(_Split("preamble", start, raw))
         elif isinstance(block, DuplicateFieldKeyBlock) and isinstance(
             entry := block.ignore_error_block, Entry
         ):  # a field given twice: read as BibTeX reads it, the first value
@@ -559,6 +708,9 @@ def blocks(text: str, input_name: str) -> tuple[list[Block], ReadResult]:
         line = bisect.bisect_right(line_starts, block.start)
         if block.kind == "string":
             strings[block.key.lower()] = expand(block.value, strings)
+            result.preamble.append(block.text)
+        elif block.kind == "preamble":
+            result.preamble.append(block.text)
         elif block.kind == "duplicate":
             result.problems.append(
                 f"{input_name}:{line}: duplicate key {block.key!r}; the second entry was skipped"
@@ -577,18 +729,35 @@ def blocks(text: str, input_name: str) -> tuple[list[Block], ReadResult]:
                 if spans is None:
                     raise ValueError("its fields are not in BibTeX syntax")
                 latex = fields_of(block.text, spans, strings)
-                record, problems = to_record(block.type, block.key, latex, origin)
+                raw = [(f.name, block.text[f.value_start : f.value_end]) for f in spans.fields]
+                written = block.text[spans.type_start : spans.type_end]  # `@BOOK`, case kept
+                record, problems = to_record(written, block.key, latex, origin, raw)
                 result.records.append(record)
                 if block.repeated:
                     result.warnings.append(
                         f"{origin}: {block.key!r} gives {', '.join(block.repeated)} more than "
-                        "once; the first value is read, as BibTeX and biber read it"
+                        "once; the first value is read, as BibTeX reads it (biber reads the "
+                        "last); a .bib written from it keeps both"
                     )
                 result.warnings.extend(problems)
             except Exception as exc:  # one odd entry must never sink the file
                 result.problems.append(f"{origin}: skipped {block.key!r}: {exc}")
             found.append(Block(block.start, line, block.text, block.key, record, spans))
+    dialect = file_dialect(result.records)
+    for record in result.records:
+        record.dialect = dialect
     return found, result
+
+
+def file_dialect(records: list[Record]) -> str:
+    """`biblatex` when any entry uses a type or field classic BibTeX does not know (`date`,
+    `journaltitle`, `location`, `@online`), else `bibtex`."""
+    for record in records:
+        if record.input_type in BIBLATEX_TYPES or any(
+            f.name.lower() in BIBLATEX_ONLY for f in record.raw
+        ):
+            return "biblatex"
+    return "bibtex"
 
 
 def read(text: str, input_name: str) -> ReadResult:

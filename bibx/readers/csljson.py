@@ -7,8 +7,9 @@ import re
 from typing import Any
 
 from bibx.ids import identify, identify_all
-from bibx.model import Name, Record
+from bibx.model import Date, Name, Record
 from bibx.readers import ReadResult
+from bibx.vocab.csl import ALIASES, DATE_VARS, NAME_VARS, TEXT_VARS
 
 NAME = "csl-json"
 
@@ -54,6 +55,37 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _read_variables(record: Record, item: dict[str, Any]) -> None:
+    """Every CSL variable the typed attributes do not hold: text, names and dates."""
+    for alias, name in ALIASES.items():
+        if alias in item and name not in item:
+            item = {**item, name: item[alias]}
+    for name in TEXT_VARS:
+        if name == "number" and record.arxiv_id:
+            continue  # "arXiv:2402.06147": the preprint's id, held as such
+        value = item.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        text = _text(value)
+        if text:
+            record.vars[name] = text
+    for name in NAME_VARS:
+        people = item.get(name)
+        if name != "author" and isinstance(people, list):
+            found = [Name.from_csl(p) for p in people if isinstance(p, dict)]
+            if found:
+                record.names[name] = found
+    for name in DATE_VARS:
+        date = Date.from_csl(item.get(name))
+        if name == "issued":
+            if date is not None and date.end:
+                record.issued_end = date.end
+            if date is not None and not date.parts:
+                record.issued_literal = date.literal
+        elif date is not None:
+            record.dates[name] = date
+
+
 def item_to_record(item: dict[str, Any], origin: str) -> Record:
     ctype = str(item.get("type") or "article")
     record = Record(
@@ -82,9 +114,7 @@ def item_to_record(item: dict[str, Any], origin: str) -> Record:
         found.arxiv_id,
         found.arxiv_version,
     )
-    series = _text(item.get("collection-title"))
-    if series:
-        record.extra["series"] = series
+    _read_variables(record, item)
     custom = item.get("custom")
     if isinstance(custom, dict):
         # what bibx itself wrote: keep the arXiv facts and the match confidence on a round trip

@@ -16,10 +16,18 @@ from lxml import etree
 
 from bibx.errors import BibxError
 from bibx.ids import identify, identify_all
-from bibx.model import Name, Record
+from bibx.model import Name, Record, read_date
 from bibx.readers import ReadResult
 from bibx.text import page_range, squash
-from bibx.vocab.zotero import ITEM_TO_CSL, NS, SKIPPED_ITEMS
+from bibx.vocab.csl import DATE_VARS, NAME_VARS, TEXT_VARS
+from bibx.vocab.zotero import (
+    BIB_CREATORS,
+    CREATOR_TO_ROLE,
+    FIELD_TO_VAR,
+    ITEM_TO_CSL,
+    NS,
+    SKIPPED_ITEMS,
+)
 from bibx.xmlsafe import parse_xml
 
 NAME = "zotero-rdf"
@@ -62,9 +70,9 @@ def _date(value: str | None) -> tuple[int, ...] | None:
     return (int(year.group(1)),) if year else None
 
 
-def _names(item: etree._Element) -> list[Name]:
+def _names(item: etree._Element, tag: str = "bib:authors") -> list[Name]:
     out = []
-    for person in item.findall("bib:authors/rdf:Seq/rdf:li/foaf:Person", NS):
+    for person in item.findall(f"{tag}/rdf:Seq/rdf:li/foaf:Person", NS):
         family, given = _text(person, "foaf:surname"), _text(person, "foaf:givenName")
         if given or (family and " " not in family):
             out.append(Name(family=family, given=given))
@@ -85,7 +93,7 @@ def _identifiers(node: etree._Element | None) -> dict[str, str]:
     return out
 
 
-_EXTRA_FIELD = re.compile(r"^([a-z][a-z0-9_.+-]*): (.+)$")
+_EXTRA_FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_.+-]*): (.+)$")
 
 
 def _apply_extra(record: Record, extra: str) -> None:
@@ -111,7 +119,21 @@ def _apply_extra(record: Record, extra: str) -> None:
             record.journal_ref = line.split(": ", 1)[1]
         elif line.startswith(("bibx-status: ", "bibx-reason: ")):
             continue  # bibx's own verdict of an earlier run: decided again now
-        elif field:
+        elif field and field.group(1) in TEXT_VARS:  # a CSL variable the type has no field for
+            record.vars.setdefault(field.group(1), field.group(2))
+        elif field and field.group(1) in NAME_VARS:  # `editor: Family || Given`
+            family, _, given = field.group(2).partition(" || ")
+            person = Name(family=family, given=given) if given else Name(literal=family)
+            record.names.setdefault(field.group(1), []).append(person)
+        elif field and field.group(1) in DATE_VARS:
+            date = read_date(field.group(2))
+            if field.group(1) == "issued" and date is not None and not date.parts:
+                record.issued_literal = date.literal
+            elif date is not None:
+                record.dates[field.group(1)] = date
+        elif line.startswith("DOI: ") and record.doi is None:
+            record.doi = identify(line[5:]).doi
+        elif field and field.group(1)[0].islower():
             record.extra[field.group(1)] = field.group(2)
         elif line:
             notes.append(line)
@@ -171,13 +193,67 @@ def item_to_record(
     extra = item.find("dc:description", NS)
     if extra is not None and extra.text:
         _apply_extra(record, extra.text)
-    series = _text(container, "dcterms:isPartOf/bib:Series/dc:title")
-    if series:
-        record.extra["series"] = series
+    _read_fields(record, item, container)
     tags = [squash(t.text) for t in item.findall("dc:subject", NS) if t.text and t.text.strip()]
     if tags:  # manual tags, plain literals (automatic ones are arXiv's categories, above)
-        record.extra["keywords"] = ", ".join(tags)
+        record.vars["keyword"] = ", ".join(tags)
     return record.mark("input")
+
+
+_OWN = ("itemType", "citationKey")  # read on their own
+
+
+def _read_fields(record: Record, item: etree._Element, container: etree._Element | None) -> None:
+    """The fields beyond a paper's, where Zotero's export writes them: series, place, edition,
+    identifiers, the conference, other creators, and each `z:<field>`."""
+    holder = container if container is not None else item
+    series = holder.find("dcterms:isPartOf/bib:Series", NS)
+    if series is None:
+        series = item.find("dcterms:isPartOf/bib:Series", NS)
+    fields: dict[str, str | None] = {
+        "series": _text(series, "dc:title"),
+        "seriesTitle": _text(series, "dcterms:alternative"),
+        "seriesNumber": _text(series, "dc:identifier"),
+        "place": _text(
+            item, "dc:publisher/foaf:Organization/vcard:adr/vcard:Address/vcard:locality"
+        ),
+        "edition": _text(item, "prism:edition"),
+        "journalAbbreviation": _text(holder, "dcterms:alternative"),
+        "conferenceName": _text(item, "bib:presentedAt/bib:Conference/dc:title"),
+        "archiveLocation": _text(item, "dc:coverage"),
+        "accessDate": _text(item, "dcterms:dateSubmitted"),
+    }
+    ids = {**_identifiers(item), **_identifiers(container)}
+    fields["ISBN"], fields["ISSN"] = ids.get("ISBN"), ids.get("ISSN")
+    ztype = record.input_type or ""
+    if ztype not in ("journalArticle", "conferencePaper", "preprint"):
+        fields["number"] = _text(holder, "prism:number")
+    for element in item:
+        tag = etree.QName(element)
+        text = element.text
+        if tag.namespace == NS["z"] and text and text.strip() and tag.localname not in _OWN:
+            fields[tag.localname] = squash(text)
+    if ztype in ("computerProgram", "dataset") and fields.get("edition"):
+        fields["versionNumber"] = fields.pop("edition")  # Zotero's importer reads it so
+    fields["number"] = fields.get("number") or fields.pop("reportNumber", None)
+    for field, value in fields.items():
+        if not value:
+            continue
+        if field == "accessDate":
+            date = read_date(value.split(" ")[0])
+            if date is not None:
+                record.dates["accessed"] = date
+        elif field == "originalDate" and (date := read_date(value)) is not None:
+            record.dates["original-date"] = date
+        elif field in FIELD_TO_VAR:
+            record.vars.setdefault(FIELD_TO_VAR[field], value)
+        elif field == "seriesTitle":
+            record.vars.setdefault("collection-title", value)
+    for creator, role in CREATOR_TO_ROLE.items():
+        where = f"bib:{creator}s" if creator in BIB_CREATORS else f"z:{creator}s"
+        people = _names(item, where)
+        if people:
+            record.names[role] = people
 
 
 def read(text: str, input_name: str) -> ReadResult:

@@ -153,7 +153,7 @@ def hit_to_record(info: dict[str, Any]) -> Record | None:
     if short == "icml" and record.year in PMLR_ICML:
         record.volume = PMLR_ICML[record.year]
         record.publisher = "PMLR"
-        record.extra["series"] = "Proceedings of Machine Learning Research"
+        record.vars["collection-title"] = "Proceedings of Machine Learning Research"
     elif short == "iclr":
         record.publisher = "OpenReview.net"
     if record.doi and record.doi.lower().startswith("10.48550/"):

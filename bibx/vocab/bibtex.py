@@ -19,7 +19,7 @@ TYPE_TO_CSL = {
     "mastersthesis": "thesis",
     "thesis": "thesis",
     "misc": "article",
-    "unpublished": "article",
+    "unpublished": "manuscript",
     "online": "article",
     "preprint": "article",
     "electronic": "article",
@@ -56,6 +56,17 @@ CSL_TO_TYPE = {
     "book": "book",
     "report": "techreport",
     "thesis": "phdthesis",
+    "pamphlet": "booklet",
+    "manuscript": "unpublished",
+}
+# CSL types with a BibLaTeX type of their own (classic BibTeX writes them as @misc)
+BIBLATEX_OWN = {
+    "software": "software",
+    "dataset": "dataset",
+    "webpage": "online",
+    "patent": "patent",
+    "periodical": "periodical",
+    "manuscript": "unpublished",
 }
 NEEDS_CONTAINER = frozenset({"article", "inproceedings", "incollection"})
 BIBLATEX_TYPE = {"techreport": "report", "phdthesis": "thesis"}
@@ -72,5 +83,126 @@ VENUE_NAMES = ("journal", "journaltitle", "booktitle", "howpublished")
 # `volume = {abs/...}`): the user's while the entry is a preprint, gone once it is published.
 PREPRINT_VENUE_FIELDS = (*VENUE_NAMES, "volume")
 
+# --- fields, both ways (pandoc's BibTeX reader is the model: jgm/pandoc Citeproc/BibTeX.hs) ---
+
+# BibTeX/BibLaTeX field -> CSL standard or number variable (`Record.vars`), reading. The fields
+# the reader handles itself (author, title, the venues, year/month/date, volume, number, pages,
+# publisher and its stand-ins, doi, url, the eprint fields, abstract, note) are not here.
+FIELD_TO_VAR = {
+    "address": "publisher-place",
+    "location": "publisher-place",
+    "edition": "edition",
+    "chapter": "chapter-number",
+    "series": "collection-title",
+    "type": "genre",
+    "isbn": "ISBN",
+    "issn": "ISSN",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+    "language": "language",
+    "langid": "language",
+    "keywords": "keyword",
+    "annote": "annote",
+    "annotation": "annote",
+    "eventtitle": "event-title",
+    "venue": "event-place",
+    "pagetotal": "number-of-pages",
+    "volumes": "number-of-volumes",
+    "version": "version",
+    "shorttitle": "title-short",
+    "shortjournal": "container-title-short",
+    "origtitle": "original-title",
+    "origpublisher": "original-publisher",
+    "origlocation": "original-publisher-place",
+    "library": "call-number",
+    "lccn": "call-number",
+    "part": "part",
+    "section": "section",
+}
+# name field -> CSL name role (`Record.names`); `author` is `Record.authors`
+FIELD_TO_ROLE = {
+    "editor": "editor",
+    "translator": "translator",
+    "bookauthor": "container-author",
+    "commentator": "contributor",
+    "annotator": "contributor",
+    "director": "director",
+    "holder": "contributor",
+}
+# date field -> CSL date variable (`Record.dates`); `date`/`year`/`month` are `issued`
+FIELD_TO_DATE = {
+    "urldate": "accessed",
+    "eventdate": "event-date",
+    "origdate": "original-date",
+}
+# What stands for the publisher where an entry type names it otherwise (read in this order,
+# after `publisher`): a thesis's school, a report's institution, a manual's organization.
+PUBLISHER_STANDINS = ("school", "institution", "organization")
+# The same both ways: CSL variable -> field to write, by dialect (BibLaTeX's names first).
+VAR_TO_FIELD: dict[str, tuple[str, str]] = {  # var -> (bibtex name, biblatex name)
+    "publisher-place": ("address", "location"),
+    "edition": ("edition", "edition"),
+    "chapter-number": ("chapter", "chapter"),
+    "collection-title": ("series", "series"),
+    "genre": ("type", "type"),
+    "ISBN": ("isbn", "isbn"),
+    "ISSN": ("issn", "issn"),
+    "PMID": ("pmid", "pmid"),
+    "PMCID": ("pmcid", "pmcid"),
+    "language": ("language", "language"),
+    "keyword": ("keywords", "keywords"),
+    "annote": ("annote", "annotation"),
+    "event-title": ("eventtitle", "eventtitle"),
+    "event-place": ("venue", "venue"),
+    "number-of-pages": ("pagetotal", "pagetotal"),
+    "number-of-volumes": ("volumes", "volumes"),
+    "version": ("version", "version"),
+    "title-short": ("shorttitle", "shorttitle"),
+    "container-title-short": ("shortjournal", "shortjournal"),
+    "original-title": ("origtitle", "origtitle"),
+    "original-publisher": ("origpublisher", "origpublisher"),
+    "original-publisher-place": ("origlocation", "origlocation"),
+    "call-number": ("library", "library"),
+    "part": ("part", "part"),
+    "section": ("section", "section"),
+    "collection-number": ("number", "number"),
+    "number": ("number", "number"),
+}
+ROLE_TO_FIELD = {
+    "editor": "editor",
+    "translator": "translator",
+    "container-author": "bookauthor",
+    "director": "director",
+    "contributor": "commentator",
+}
+DATE_TO_FIELD = {"accessed": "urldate", "event-date": "eventdate", "original-date": "origdate"}
+# CSL variables with no BibTeX or BibLaTeX field of their own: a .bib written from a record
+# keeps them in a field of their CSL name (BibTeX and biber skip a field they do not know, bibx
+# reads it back), so a round trip through a .bib loses none.
+UNMAPPED_VARS = frozenset(
+    {"archive", "archive_collection", "archive_location", "archive-place", "authority",
+     "available-date", "citation-key", "citation-label", "citation-number",
+     "collection-title-short", "dimensions", "division", "event",
+     "first-reference-note-number", "jurisdiction", "license", "locator", "medium",
+     "part-title", "page-first", "printing", "supplement", "printing-number", "references",
+     "reviewed-genre", "reviewed-title", "scale",
+     "source", "status", "supplement-number", "volume-title", "volume-title-short",
+     "year-suffix"}
+)  # fmt: skip
+
+# CSL name roles with no BibTeX field: written and read back under their CSL name
+UNMAPPED_ROLES = frozenset(
+    {"chair", "collection-editor", "compiler", "composer", "curator", "editorial-director",
+     "executive-producer", "guest", "host", "illustrator", "interviewer", "narrator",
+     "organizer", "original-author", "performer", "producer", "recipient", "reviewed-author",
+     "script-writer", "series-creator"}
+)  # fmt: skip
+
 # Fields BibLaTeX alone uses; an entry with one of them is written in BibLaTeX's names.
 BIBLATEX_ONLY = frozenset({"date", "journaltitle", "eprinttype", "eprintclass", "location"})
+# Entry types classic BibTeX's standard styles do not know: a file with one is a BibLaTeX file.
+BIBLATEX_TYPES = frozenset(
+    {"online", "report", "thesis", "software", "dataset", "mvbook", "bookinbook", "suppbook",
+     "collection", "mvcollection", "mvproceedings", "reference", "inreference", "periodical",
+     "set", "xdata", "patent"}
+)  # fmt: skip

@@ -17,6 +17,9 @@ class WriteOptions:
     annotate: bool = False  # bibx's status and confidence on every entry, not only doubtful ones
     abstracts: bool = False  # BibTeX: abstracts of resolved entries too
     ascii_only: bool | None = None  # BibTeX: LaTeX accents, not UTF-8 (default: by dialect)
+    # BibTeX: the inputs' own `@preamble`s and `@string`s, as written, put before the entries
+    # (their macros are the ones the entries written as the user wrote them use)
+    preamble: tuple[str, ...] = ()
 
 
 @dataclass

@@ -14,14 +14,18 @@ import re
 from collections.abc import Callable
 
 from bibx.keys import assign_keys
-from bibx.model import Name, Record
+from bibx.model import Date, Name, Record
 from bibx.vocab.bibtex import (
+    BIBLATEX_OWN,
     BIBLATEX_TYPE,
+    BIBLATEX_TYPES,
     CSL_TO_TYPE,
+    DATE_TO_FIELD,
     MONTH_NAMES,
     NEEDS_CONTAINER,
     PREPRINT_VENUE_FIELDS,
-    TYPE_TO_CSL,
+    ROLE_TO_FIELD,
+    VAR_TO_FIELD,
 )
 from bibx.writers import WriteOptions, WriteResult, doubtful
 from bibx.writers._latex import to_latex, unencodable
@@ -30,7 +34,6 @@ NAME = "bibtex"
 EXTENSION = ".bib"
 DIALECTS = ("bibtex", "biblatex")
 
-NO_DATE = "n.d."
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_.:+-]*$")
 
 
@@ -61,21 +64,45 @@ def verbatim(value: str) -> str:
 
 
 def entry_type(record: Record, dialect: str) -> str:
-    if record.input_form == NAME and record.input_type in TYPE_TO_CSL and record.from_input("type"):
-        return record.input_type  # the user's own type, while bibx has not changed the paper's
+    # the user's own type, as written, while bibx has not changed the paper's; a BibLaTeX
+    # type classic BibTeX's styles do not know is named in BibTeX's words
+    own = record.input_form == NAME and record.input_type and record.from_input("type")
+    if own and (dialect == "biblatex" or record.input_type not in BIBLATEX_TYPES):
+        return record.raw_type or record.input_type or "misc"
     etype = CSL_TO_TYPE.get(record.type)
+    if etype == "phdthesis" and "master" in record.vars.get("genre", "").lower():
+        etype = "mastersthesis"
     if etype and (record.container_title or etype not in NEEDS_CONTAINER):
         return BIBLATEX_TYPE.get(etype, etype) if dialect == "biblatex" else etype
+    if dialect == "biblatex" and record.type in BIBLATEX_OWN:
+        return BIBLATEX_OWN[record.type]
     return "online" if dialect == "biblatex" and record.arxiv_id else "misc"
 
 
-def fields(
-    record: Record, options: WriteOptions, lost: set[str] | None = None
-) -> list[tuple[str, str]]:
-    """(name, already-encoded value) pairs in the order a careful person would type them."""
+def _braced(value: str) -> str:
+    return "{" + value + "}"
+
+
+def _year(record: Record) -> str | None:
+    """BibTeX's `year`: the year, a range of years, or the date's text ("in press")."""
+    if record.issued:
+        end = (
+            f"--{record.issued_end[0]}"
+            if record.issued_end and record.issued_end[0] != record.issued[0]
+            else ""
+        )
+        return f"{record.issued[0]}{end}"
+    return record.issued_literal
+
+
+def _typed(
+    record: Record, options: WriteOptions, lost: set[str] | None
+) -> list[tuple[str, str, str | None]]:
+    """Every field of the record rendered from its typed value: (name, value as written with
+    its delimiters, the record field it comes from; None for the input's own extra fields)."""
     dialect = options.dialect
     ascii_only = options.ascii_only if options.ascii_only is not None else dialect == "bibtex"
-    etype = entry_type(record, dialect)
+    etype = entry_type(record, dialect).lower()
     own = record.input_form == NAME
 
     def tex(text: str, protect: bool = False) -> str:
@@ -89,29 +116,27 @@ def fields(
             return record.markup[name]
         return None
 
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str | None]] = []
 
     def put(name: str, attribute: str, make: Callable[[], str]) -> None:
         value = as_written(name, attribute)
-        out.append((name, value if value is not None else make()))
+        out.append((name, _braced(value if value is not None else make()), attribute))
+
+    def people(role: str, names: list[Name], et_al: bool = False) -> str:
+        return " and ".join([_name(n, tex) for n in names] + (["others"] if et_al else []))
 
     if record.authors:
-        put(
-            "author",
-            "authors",
-            lambda: " and ".join(
-                [_name(n, tex) for n in record.authors] + (["others"] if record.et_al else [])
-            ),
-        )
-    elif record.title and "key" not in record.extra:
-        # BibTeX's own field for sorting and labelling an entry with no author
-        out.append(("key", tex(" ".join(record.title.split()[:3]))))
+        put("author", "authors", lambda: people("author", record.authors, record.et_al))
+    for role, names in record.names.items():
+        name = ROLE_TO_FIELD.get(role, role)  # a role BibTeX has no field for: its CSL name
+        if names and _FIELD_NAME.match(name):
+            put(name, role, lambda r=role: people(r, record.names[r]))  # type: ignore[misc]
     if record.title:
         put("title", "title", lambda: tex(record.title or "", protect=True))
     if record.container_title:
         if etype == "article":
             name = "journal" if dialect == "bibtex" else "journaltitle"
-        elif etype in ("inproceedings", "incollection"):
+        elif etype in ("inproceedings", "incollection", "inbook", "inreference", "bookinbook"):
             name = "booktitle"
         else:
             name = "howpublished"
@@ -120,43 +145,53 @@ def fields(
         put("volume", "volume", lambda: tex(record.volume or ""))
     if record.issue:
         put("number", "issue", lambda: tex(record.issue or ""))
+    for var in ("number", "collection-number"):
+        if record.vars.get(var) and not any(n == "number" for n, _, _ in out):
+            put("number", var, lambda v=var: tex(record.vars[v]))  # type: ignore[misc]
     if record.page:
         put("pages", "page", lambda: tex((record.page or "").replace("–", "-")).replace("-", "--"))
-    if record.issued:
-        if dialect == "biblatex":
-            out.append(
-                ("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(record.issued)))
-            )
-        else:
-            out.append(("year", str(record.issued[0])))
-            if len(record.issued) > 1 and 1 <= record.issued[1] <= 12:
-                out.append(("month", MONTH_NAMES[record.issued[1] - 1]))  # a macro: no braces
-    elif dialect == "bibtex" and "year" not in record.extra:
-        out.append(("year", NO_DATE))  # says "no date" outright: classic styles warn on none
+    if record.issued and dialect == "biblatex":
+        date = Date(parts=record.issued, end=record.issued_end or ())
+        out.append(("date", _braced(date.iso()), "issued"))
+    elif record.issued or record.issued_literal:
+        out.append(("year", _braced(tex(_year(record) or "")), "issued"))
+        if record.issued and len(record.issued) > 1 and 1 <= record.issued[1] <= 12:
+            month = MONTH_NAMES[record.issued[1] - 1]  # a macro: no braces
+            out.append(("month", month, "issued"))
     # biblatex's data model has no publisher for @article, and a preprint server is no
     # publisher: a source's is written only where it belongs; the user's own always
     if record.publisher and (
         (record.curated and record.from_input("publisher"))
         or (etype not in ("misc", "online") and (dialect == "bibtex" or etype != "article"))
     ):
-        put("publisher", "publisher", lambda: tex(record.publisher or ""))
+        put(_publisher_field(etype, dialect), "publisher", lambda: tex(record.publisher or ""))
+    for var, value in record.vars.items():
+        if var in ("number", "collection-number") or not value:
+            continue
+        name = VAR_TO_FIELD[var][dialect == "biblatex"] if var in VAR_TO_FIELD else var
+        if _FIELD_NAME.match(name):
+            put(name, var, lambda v=value: tex(v))  # type: ignore[misc]
+    for var, date in record.dates.items():
+        name = DATE_TO_FIELD.get(var, var)
+        if _FIELD_NAME.match(name):
+            out.append((name, _braced(tex(date.iso())), var))
     doi = record.doi_to_write
     if doi:
-        out.append(("doi", verbatim(doi)))
+        out.append(("doi", _braced(verbatim(doi)), "doi"))
     if record.url:
-        out.append(("url", verbatim(record.url)))
+        out.append(("url", _braced(verbatim(record.url)), "url"))
     if record.arxiv_id:
         put("eprint", "arxiv_id", lambda: verbatim(record.arxiv_id or ""))
         if dialect == "bibtex":
             put("archiveprefix", "arxiv_id", lambda: "arXiv")
             if record.arxiv_class:
-                put("primaryclass", "arxiv_class", lambda: verbatim(record.arxiv_class or ""))
+                put("primaryclass", "arxiv_id", lambda: verbatim(record.arxiv_class or ""))
         # Zotero's BibTeX import keeps the arXiv id only when eprinttype names arXiv.
-        out.append(("eprinttype", "arxiv"))
+        out.append(("eprinttype", "{arxiv}", "arxiv_id"))
         if dialect == "biblatex" and record.arxiv_class:
-            out.append(("eprintclass", verbatim(record.arxiv_class)))
+            out.append(("eprintclass", _braced(verbatim(record.arxiv_class)), "arxiv_id"))
         if dialect == "biblatex" and etype == "online":
-            out.append(("pubstate", "prepublished"))
+            out.append(("pubstate", "{prepublished}", "arxiv_id"))
     if record.note and record.from_input("note"):
         put("note", "note", lambda: tex(record.note or ""))
     if record.abstract and (
@@ -165,21 +200,86 @@ def fields(
         or (record.curated and record.from_input("abstract"))
     ):
         put("abstract", "abstract", lambda: tex(record.abstract or ""))
-    written = {name for name, _ in out}
+    written = {name for name, _, _ in out}
     for name, value in record.extra.items():
         if name in written or not _FIELD_NAME.match(name):
             continue
         if name in PREPRINT_VENUE_FIELDS and not record.from_input("type"):
             continue  # "arXiv preprint ..." of an entry bibx turned into its published version
         written.add(name)
-        out.append((name, record.markup[name] if own and name in record.markup else tex(value)))
+        latex = record.markup[name] if own and name in record.markup else tex(value)
+        out.append((name, _braced(latex), None))
     # bibx's own bookkeeping, in fields bibtex ignores (biber's data model does not know them:
     # in the biblatex dialect they are written only on request)
     if options.annotate or (doubtful(record.status) and dialect == "bibtex"):
-        out.append(("bibxstatus", record.status))
+        out.append(("bibxstatus", _braced(record.status), BIBX))
         if record.confidence is not None:
-            out.append(("bibxconfidence", f"{record.confidence:.2f}"))
+            out.append(("bibxconfidence", _braced(f"{record.confidence:.2f}"), BIBX))
     return out
+
+
+BIBX = "bibx"  # the key of bibx's own bookkeeping fields
+
+
+def _publisher_field(etype: str, dialect: str) -> str:
+    """Where an entry type names its publisher: a thesis's school, a report's institution."""
+    if etype in ("phdthesis", "mastersthesis", "thesis"):
+        return "school" if dialect == "bibtex" else "institution"
+    if etype in ("techreport", "report"):
+        return "institution"
+    return "publisher"
+
+
+# BibLaTeX's names for fields classic BibTeX does not read: in the BibTeX dialect they are
+# written in BibTeX's words (`date` as `year` and `month`), even for a field the user wrote.
+_RENAMED_FOR_BIBTEX = frozenset({"date", "journaltitle", "location"})
+
+
+def _as_written(
+    record: Record, typed: list[tuple[str, str, str | None]], options: WriteOptions
+) -> list[tuple[str, str]]:
+    """A .bib entry written back: every field as the user wrote it (name, value, order, a
+    field given twice), except those whose value bibx changed, rendered where they stood;
+    then the fields bibx added. Nothing the input did not have is added by a mere conversion."""
+    rendered: dict[str, list[tuple[str, str]]] = {}
+    for name, value, source in typed:
+        if source is not None:
+            rendered.setdefault(source, []).append((name, value))
+    out: list[tuple[str, str]] = []
+    placed: set[str] = set()
+    for field in record.raw:
+        source = field.feeds
+        renamed = options.dialect == "bibtex" and field.name.lower() in _RENAMED_FOR_BIBTEX
+        if source is None or (not record.changed(source) and not renamed):
+            out.append((field.name, field.value))
+        elif source not in placed:
+            placed.add(source)
+            out.extend(rendered.get(source, []))
+    fed = {field.feeds for field in record.raw}
+    found = record.status == "resolved"  # what a source gave, or bibx derived from it (a DOI)
+    for source, pairs in rendered.items():
+        added = record.changed(source) or (found and not record.from_input(source))
+        if source not in placed and source not in fed and (source == BIBX or added):
+            names = {name.lower() for name, _ in out}
+            out.extend((name, value) for name, value in pairs if name not in names)
+    return out
+
+
+def typed_fields(record: Record, options: WriteOptions) -> list[tuple[str, str]]:
+    """Every field rendered from the record's values (name, value with its delimiters), the
+    user's LaTeX kept where a value is the user's: what `bibx enrich` compares with a file."""
+    return [(name, value) for name, value, _ in _typed(record, options, None)]
+
+
+def fields(
+    record: Record, options: WriteOptions, lost: set[str] | None = None
+) -> list[tuple[str, str]]:
+    """(name, value as written, delimiters included) pairs: a .bib entry's own fields as its
+    user wrote them, or, for a record from elsewhere, in the order a careful person would."""
+    typed = _typed(record, options, lost)
+    if record.input_form == NAME and record.raw:
+        return _as_written(record, typed, options)
+    return [(name, value) for name, value, _ in typed]
 
 
 def _comment(record: Record) -> str:
@@ -193,10 +293,7 @@ def _comment(record: Record) -> str:
 def _entry(record: Record, key: str, options: WriteOptions, lost: set[str]) -> str:
     pairs = fields(record, options, lost)
     width = max(len(name) for name, _ in pairs) if pairs else 0
-    body = ",\n".join(
-        f"  {name.ljust(width)} = {value if name == 'month' else '{' + value + '}'}"
-        for name, value in pairs
-    )
+    body = ",\n".join(f"  {name.ljust(width)} = {value}" for name, value in pairs)
     return f"{_comment(record)}@{entry_type(record, options.dialect)}{{{key},\n{body}\n}}\n"
 
 
@@ -204,7 +301,11 @@ def write(records: list[Record], options: WriteOptions | None = None) -> WriteRe
     options = options or WriteOptions()
     if options.dialect not in DIALECTS:
         raise ValueError(f"unknown BibTeX dialect {options.dialect!r}")
-    keys = assign_keys(records)
+    # a .bib entry's key as written, even none (`@misc{,`: BibTeX prints it so)
+    keys = [
+        "" if r.input_form == NAME and r.key is not None and not r.key.strip() else key
+        for r, key in zip(records, assign_keys(records), strict=True)
+    ]
     lost: set[str] = set()
     entries = [_entry(r, k, options, lost) for r, k in zip(records, keys, strict=True)]
     count = f"{len(records)} {'entry' if len(records) == 1 else 'entries'}"
@@ -216,6 +317,8 @@ def write(records: list[Record], options: WriteOptions | None = None) -> WriteRe
             "(use --bib-dialect biblatex to keep them)"
         )
     pieces = [header]
+    for block in options.preamble:
+        pieces.append(block.strip() + "\n\n")
     for n, entry in enumerate(entries):
         pieces.append(entry if n == 0 else "\n" + entry)
     return WriteResult(pieces, warnings)

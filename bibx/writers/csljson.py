@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from bibx.keys import assign_keys
-from bibx.model import Record
+from bibx.model import Date, Record
 from bibx.text import render_math
 from bibx.writers import WriteOptions, WriteResult, doubtful
 
@@ -28,8 +28,16 @@ def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[
         out["title"] = render_math(record.title)
     if record.authors:
         out["author"] = [n.to_csl() for n in record.authors]
+    for role, people in record.names.items():
+        if people:
+            out[role] = [n.to_csl() for n in people]
     if record.issued:
-        out["issued"] = {"date-parts": [list(record.issued)]}
+        out["issued"] = Date(parts=record.issued, end=record.issued_end or ()).to_csl()
+    elif record.issued_literal:
+        out["issued"] = {"literal": record.issued_literal}
+    for name, date in record.dates.items():
+        if date.to_csl():
+            out[name] = date.to_csl()
     for name, value in (
         ("container-title", record.container_title),
         ("volume", record.volume),
@@ -42,8 +50,9 @@ def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[
             out[name] = value
     if record.type == "paper-conference" and record.container_title:
         out["event-title"] = record.container_title  # the conference, as citeproc styles ask
-    if record.extra.get("series"):
-        out["collection-title"] = record.extra["series"]  # PMLR, LNCS, ...
+    for name, value in record.vars.items():
+        if value and name not in out:
+            out[name] = value
     doi = record.doi_to_write
     if doi:
         out["DOI"] = doi
@@ -75,9 +84,8 @@ def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[
         custom["arxiv-journal-ref"] = record.journal_ref
     if record.et_al:
         custom["authors-incomplete"] = True  # the input's list ended in "and others"
-    extra = {k: v for k, v in record.extra.items() if k != "series"}
-    if extra:
-        custom["input-fields"] = extra  # what the input had and CSL has no place for
+    if record.extra:
+        custom["input-fields"] = record.extra  # what the input had and CSL has no place for
     if custom:
         out["custom"] = custom
     return out

@@ -12,9 +12,19 @@ from __future__ import annotations
 import re
 
 from bibx.keys import assign_keys
-from bibx.model import Record
+from bibx.model import Date, Name, Record
 from bibx.text import render_math
-from bibx.vocab.zotero import CSL_TO_ITEM, NS
+from bibx.vocab.zotero import (
+    BIB_CREATORS,
+    CREATORS,
+    CSL_TO_ITEM,
+    DATE_TO_FIELD,
+    FIELDS,
+    NS,
+    RDF_CLASS,
+    ROLE_TO_CREATOR,
+    VAR_TO_FIELD,
+)
 from bibx.writers import WriteOptions, WriteResult, doubtful
 
 NAME = "zotero-rdf"
@@ -85,11 +95,42 @@ def _date(issued: tuple[int, ...] | None) -> str | None:
     return "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(issued))
 
 
+def _issued(record: Record) -> str | None:
+    """Zotero's date: ISO, a range as Zotero reads it (`1997/2018`), or the text as given."""
+    if record.issued:
+        return Date(parts=record.issued, end=record.issued_end or ()).iso()
+    return record.issued_literal
+
+
+def _fields(record: Record, ztype: str) -> tuple[dict[str, str], list[str]]:
+    """The record's variables as Zotero fields of this item type (base names), and the lines
+    for Extra of those the type has no field for (`csl-variable: value`, as Zotero reads)."""
+    valid = FIELDS.get(ztype, FIELDS["document"])
+    out: dict[str, str] = {}
+    lines: list[str] = []
+    for var, value in record.vars.items():
+        field = VAR_TO_FIELD.get(var)
+        if field == "type" and ztype == "preprint":
+            field = None  # a preprint's genre is its server's word, not an input's `type`
+        if field and field in valid and field not in out:
+            out[field] = value
+        elif var not in ("keyword",):  # the tags, written as such
+            lines.append(f"{var}: {' '.join(value.split())}")
+    for var, date in record.dates.items():
+        field = DATE_TO_FIELD.get(var)
+        if field and (field in valid or field == "accessDate"):
+            out[field] = date.iso()
+        else:
+            lines.append(f"{var}: {date.iso()}")
+    return out, lines
+
+
 def extra(record: Record, key: str | None = None, options: WriteOptions | None = None) -> str:
     """Zotero's Extra: the citation key where Zotero 7 and Better BibTeX read it, the arXiv line
     Zotero itself writes, the input's note and fields Zotero has no place for, then bibx's own
     facts for doubtful entries (or all, with --annotate)."""
     options = options or WriteOptions()
+    ztype = item_type(record)
     lines = [f"Citation Key: {key}"] if key else []
     if record.arxiv_id:
         cls = f" [{record.arxiv_class}]" if record.arxiv_class else ""
@@ -98,10 +139,22 @@ def extra(record: Record, key: str | None = None, options: WriteOptions | None =
             lines.append(f"version: {record.arxiv_version}")
     if record.journal_ref:
         lines.append(f"arXiv journal-ref: {record.journal_ref}")
+    doi = record.doi_to_write
+    if doi and "DOI" not in FIELDS.get(ztype, FIELDS["document"]):
+        lines.append(f"DOI: {doi}")  # where Zotero keeps a DOI its type has no field for
+    lines.extend(_fields(record, ztype)[1])
+    valid_roles = CREATORS.get(ztype, ("author", "contributor", "editor", "translator"))
+    for role, people in record.names.items():
+        if ROLE_TO_CREATOR.get(role) not in valid_roles:
+            for person in people:  # Zotero's Extra form of a creator: `editor: Family || Given`
+                name = person.literal or " || ".join(p for p in (person.family, person.given) if p)
+                lines.append(f"{role}: {name}")
+    if record.issued_literal and not record.issued:
+        lines.append(f"issued: {record.issued_literal}")
     if record.note and record.from_input("note"):
         lines.append(record.note)
     for name, value in record.extra.items():
-        if name not in ("keywords", "series"):  # the item's tags; the container's series
+        if name not in ("keywords",):  # the item's tags
             lines.append(f"{name}: {' '.join(value.split())}")
     if options.annotate or doubtful(record.status):
         lines.append(f"bibx-status: {record.status}")
@@ -113,8 +166,25 @@ def extra(record: Record, key: str | None = None, options: WriteOptions | None =
 
 
 def _tags(record: Record) -> list[str]:
-    """The input's keywords, as Zotero's BibTeX import splits them (on commas)."""
-    return [t.strip() for t in record.extra.get("keywords", "").split(",") if t.strip()]
+    """The input's keywords, as Zotero's BibTeX import splits them (on commas, semicolons)."""
+    words = record.vars.get("keyword") or record.extra.get("keywords", "")
+    return [t.strip() for t in re.split(r"[,;]", words) if t.strip()]
+
+
+def _people(node: _Node, creator: str, names: list[Name]) -> None:
+    tag = f"bib:{creator}s" if creator in BIB_CREATORS else f"z:{creator}s"
+    seq = _sub(_sub(node, tag), "rdf:Seq")
+    for name in names:
+        person = _sub(_sub(seq, "rdf:li"), "foaf:Person")
+        # A collective is a single-field name: surname only, as Zotero writes it.
+        _leaf(person, "foaf:surname", name.literal or name.family or "")
+        if name.given and not name.literal:
+            _leaf(person, "foaf:givenName", name.given)
+
+
+# the containers Zotero's importer looks for, by item type
+_CONTAINER = {"journalArticle": "bib:Journal", "conferencePaper": "bib:Journal",
+              "bookSection": "bib:Book"}  # fmt: skip
 
 
 def _item(
@@ -124,43 +194,61 @@ def _item(
     key: str,
     options: WriteOptions,
 ) -> _Node:
-    """The record as a Zotero item element."""
+    """The record as a Zotero item element, each field where Zotero's RDF import reads it."""
     ztype = item_type(record)
+    fields, _ = _fields(record, ztype)
+    valid = FIELDS.get(ztype, FIELDS["document"])
     about = record.url if record.url and record.url not in used else f"#item_{index}"
     used.add(about)
-    node = _Node("bib:Article" if ztype == "journalArticle" else "rdf:Description")
+    node = _Node(RDF_CLASS.get(ztype, "rdf:Description"))
     node.about = about
     _leaf(node, "z:itemType", ztype)
-    doi = record.doi_to_write
-    if ztype in ("journalArticle", "conferencePaper"):
-        container = _sub(_sub(node, "dcterms:isPartOf"), "bib:Journal")
-        holder = container
-        if record.extra.get("series"):  # where Zotero's export puts a proceedings series
-            series = _sub(_sub(container, "dcterms:isPartOf"), "bib:Series")
-            _leaf(series, "dc:title", record.extra["series"])
-        _leaf(container, "dc:title", record.container_title or "")
-    else:
-        holder = node
-        if ztype == "preprint" and (record.publisher or record.arxiv_id):
-            org = _sub(_sub(node, "dc:publisher"), "foaf:Organization")
-            _leaf(org, "foaf:name", record.publisher or "arXiv")
+    doi = record.doi_to_write if "DOI" in valid else None
+    holder = node
+    if ztype in _CONTAINER:
+        holder = _sub(_sub(node, "dcterms:isPartOf"), _CONTAINER[ztype])
+    series_holder = holder
+    if fields.get("series") or fields.get("seriesNumber") or fields.get("seriesTitle"):
+        series = _sub(_sub(series_holder, "dcterms:isPartOf"), "bib:Series")
+        for field, tag in (("series", "dc:title"), ("seriesTitle", "dcterms:alternative"),
+                           ("seriesNumber", "dc:identifier")):  # fmt: skip
+            if fields.get(field):
+                _leaf(series, tag, fields[field])
+    if holder is not node:
+        _leaf(holder, "dc:title", record.container_title or "")
+    if fields.get("journalAbbreviation"):
+        _leaf(holder, "dcterms:alternative", fields["journalAbbreviation"])
     if record.volume:
         _leaf(holder, "prism:volume", record.volume)
-    if record.issue and ztype == "journalArticle":
+    if record.issue and ztype in ("journalArticle", "conferencePaper"):
         _leaf(holder, "prism:number", record.issue)
+    elif fields.get("number") and ztype != "preprint":
+        _leaf(holder, "prism:number", fields["number"])
     if doi:
         _leaf(holder, "dc:identifier", f"DOI {doi}")
-    if record.publisher and ztype in ("journalArticle", "conferencePaper"):
+    for scheme in ("ISBN", "ISSN"):
+        if fields.get(scheme):
+            _leaf(holder, "dc:identifier", f"{scheme} {fields[scheme]}")
+    publisher = record.publisher
+    if ztype == "preprint" and record.arxiv_id:
+        publisher = publisher or "arXiv"
+    if (publisher and "publisher" in valid) or fields.get("place"):
         org = _sub(_sub(node, "dc:publisher"), "foaf:Organization")
-        _leaf(org, "foaf:name", record.publisher)
+        if fields.get("place"):
+            address = _sub(_sub(org, "vcard:adr"), "vcard:Address")
+            _leaf(address, "vcard:locality", fields["place"])
+        if publisher and "publisher" in valid:
+            _leaf(org, "foaf:name", publisher)
+    if fields.get("conferenceName"):
+        conference = _sub(_sub(node, "bib:presentedAt"), "bib:Conference")
+        _leaf(conference, "dc:title", fields["conferenceName"])
     if record.authors:
-        seq = _sub(_sub(node, "bib:authors"), "rdf:Seq")
-        for name in record.authors:
-            person = _sub(_sub(seq, "rdf:li"), "foaf:Person")
-            # A collective is a single-field name: surname only, as Zotero writes it.
-            _leaf(person, "foaf:surname", name.literal or name.family or "")
-            if name.given and not name.literal:
-                _leaf(person, "foaf:givenName", name.given)
+        _people(node, "author", record.authors)
+    roles = CREATORS.get(ztype, ("author", "contributor", "editor", "translator"))
+    for role, people in record.names.items():
+        creator = ROLE_TO_CREATOR.get(role)
+        if creator in roles and people:
+            _people(node, creator, people)
     for tag in _tags(record):
         _leaf(node, "dc:subject", tag)  # a plain literal: a tag the user gave
     for category in record.categories:
@@ -170,18 +258,36 @@ def _item(
         _leaf(node, "dc:title", render_math(record.title))
     if record.abstract:
         _leaf(node, "dcterms:abstract", render_math(record.abstract))
-    date = _date(record.issued)
+    date = _issued(record) if record.issued else None
     if date:
         _leaf(node, "dc:date", date)
+    if fields.get("accessDate"):
+        # with no date, Zotero's importer would take dcterms:dateSubmitted as the date
+        _leaf(node, "dcterms:dateSubmitted" if date else "z:accessDate", fields["accessDate"])
     if record.url:
         uri = _sub(_sub(node, "dc:identifier"), "dcterms:URI")
         _leaf(uri, "rdf:value", record.url)
     if record.page:
         _leaf(node, "bib:pages", record.page)
+    if fields.get("edition") or fields.get("versionNumber"):
+        _leaf(node, "prism:edition", fields.get("edition") or fields["versionNumber"])
+    if fields.get("archiveLocation"):
+        _leaf(node, "dc:coverage", fields["archiveLocation"])
+    for field in sorted(fields.keys() - _STRUCTURED):
+        _leaf(node, f"z:{field}", fields[field])  # read back by the importer's z: catch-all
+    if ztype == "report" and fields.get("number"):
+        _leaf(node, "z:reportNumber", fields["number"])  # older importers read no other
     _leaf(node, "dc:description", extra(record, key, options))
     if ztype == "preprint" and record.arxiv_id:
         _leaf(node, "prism:number", f"arXiv:{record.arxiv_id}")
     return node
+
+
+# fields written in Zotero's own structures above; the rest go as `z:<field>`
+_STRUCTURED = frozenset(
+    {"series", "seriesNumber", "seriesTitle", "journalAbbreviation", "number", "ISBN", "ISSN",
+     "place", "conferenceName", "accessDate", "edition", "versionNumber", "archiveLocation"}
+)  # fmt: skip
 
 
 def write(records: list[Record], options: WriteOptions | None = None) -> WriteResult:
