@@ -464,10 +464,8 @@ def to_record(
     if "pages" in text:
         record.page = page_range(text["pages"])
         feeds["pages"] = "page"
-    for name in ("publisher", *PUBLISHER_STANDINS):
-        if name in text and record.publisher is None:
-            if name == "organization" and record.type not in ("report", "book", "pamphlet"):
-                continue  # a conference's sponsor, printed beside its publisher: kept apart
+    for name in ("publisher", *PUBLISHER_STANDINS):  # the first present, as pandoc reads them
+        if name in text and record.publisher is None and text[name]:
             record.publisher = text[name]
             feeds[name] = "publisher"
     for name in ("abstract", "note"):
@@ -493,6 +491,8 @@ def to_record(
         if name in text and (date := read_date(text[name])) is not None:
             record.dates[var] = date
             feeds[name] = var
+    if etype in THESIS_GENRE and "genre" not in record.vars:
+        record.vars["genre"] = THESIS_GENRE[etype]  # what the type says, as pandoc and Zotero
     feeds = {name: target for name, target in feeds.items() if name in text}
     record.extra = {k: v for k, v in text.items() if k not in feeds or k in statements}
     if raw is not None:
@@ -746,7 +746,47 @@ def blocks(text: str, input_name: str) -> tuple[list[Block], ReadResult]:
     dialect = file_dialect(result.records)
     for record in result.records:
         record.dialect = dialect
+    inherit(result.records)
     return found, result
+
+
+# the genre a thesis's entry type names, in the words pandoc (biblatex's English strings) uses
+THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+
+# entry types that are a part of their crossref'd parent: its title is their container's
+_PARTS = frozenset({"chapter", "paper-conference", "entry", "entry-encyclopedia"})
+
+
+def inherit(records: list[Record]) -> None:
+    """Fill each entry's empty fields from the entry its `crossref` (or `xdata`) names, as
+    BibTeX, biber and pandoc do: a chapter or paper takes its book's or proceedings' title as
+    its container, and the parent's editors, date, publisher, place, series, ISBN... The fields
+    filled are the input's (provenance "input") but none is fed by a field of the entry's own,
+    so a .bib written back is still the entry as written."""
+    by_key = {r.key.lower(): r for r in records if r.key}
+    for child in records:
+        named = child.extra.get("crossref") or child.extra.get("xdata") or ""
+        for key in re.split(r"[\s,]+", named.strip()):
+            parent = by_key.get(key.lower())
+            if parent is None or parent is child:
+                continue
+            if child.container_title is None:
+                if child.type in _PARTS and parent.title:
+                    child.container_title = parent.title
+                else:
+                    child.container_title = parent.container_title
+            for name in ("issued", "issued_end", "issued_literal", "publisher", "volume",
+                         "issue", "doi", "url"):  # fmt: skip
+                if getattr(child, name) is None and getattr(parent, name) is not None:
+                    setattr(child, name, getattr(parent, name))
+            if not child.authors and parent.authors:
+                child.authors = list(parent.authors)
+            for table in ("vars", "names", "dates"):
+                mine, theirs = getattr(child, table), getattr(parent, table)
+                for name, value in theirs.items():
+                    if name not in mine and name not in ("title-short",):
+                        mine[name] = value
+            child.mark("input")
 
 
 def file_dialect(records: list[Record]) -> str:
