@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Status = Literal["input", "resolved", "ambiguous", "unresolved"]
 
@@ -145,10 +145,10 @@ def read_date(text: str) -> Date | None:
     return Date(parts=parts, end=end, season=season, circa=match.group(4) == "~")
 
 
-@dataclass(frozen=True)
-class RawField:
+class RawField(NamedTuple):
     """A field of a .bib entry exactly as written (`{\\noopsort{1973c}}1981`, `"10~" # jan`,
-    `apj`): what a BibTeX writer writes back while the value it feeds is unchanged."""
+    `apj`): what a BibTeX writer writes back while the value it feeds is unchanged. (A tuple:
+    a large .bib has hundreds of thousands.)"""
 
     name: str  # as written, case kept
     value: str  # the value's text between `=` and the comma, delimiters and macros included

@@ -316,7 +316,7 @@ def names(value: str) -> tuple[list[Name], bool]:
         if person.strip().lower() == "others":
             others = True
             continue
-        extended = _extended_name(person)
+        extended = _extended_name(person) if "=" in person else None
         if extended is not None:
             out.append(extended)
             continue
@@ -364,6 +364,11 @@ def fields_of(entry_text: str, spans: EntrySpans, strings: dict[str, str]) -> di
         else:
             out[name] = value if value.isdigit() else strings.get(value.lower(), value)
     return out
+
+
+# field -> CSL variable, and field -> role, with the CSL names bibx writes as fields of their own
+_VARS = {**FIELD_TO_VAR, **{var: var for var in UNMAPPED_VARS}}
+_ROLES = {**FIELD_TO_ROLE, **{role: role for role in UNMAPPED_ROLES}}
 
 
 def _number_var(csl_type: str) -> str:
@@ -472,25 +477,18 @@ def to_record(
         if name in text:
             setattr(record, name, text[name])
             feeds[name] = name
-    for name, var in FIELD_TO_VAR.items():
-        if name in text and var not in record.vars and text[name]:
-            record.vars[var] = text[name]
-            feeds[name] = var
-    for name in UNMAPPED_VARS & text.keys():  # a CSL variable bibx wrote under its own name
-        if text[name] and name not in record.vars:
-            record.vars[name] = text[name]
-            feeds[name] = name
-    roles = {**FIELD_TO_ROLE, **{role: role for role in UNMAPPED_ROLES}}
-    for name, role in roles.items():
-        if name in latex:
+    for name, value in text.items():  # in the entry's order: `address` before `location`
+        if name in _VARS and value and _VARS[name] not in record.vars:
+            record.vars[_VARS[name]] = value
+            feeds[name] = _VARS[name]
+        elif name in _ROLES and _ROLES[name] not in record.names:
             people, _ = names(latex[name])
-            if people and role not in record.names:
-                record.names[role] = people
-                feeds[name] = role
-    for name, var in FIELD_TO_DATE.items():
-        if name in text and (date := read_date(text[name])) is not None:
-            record.dates[var] = date
-            feeds[name] = var
+            if people:
+                record.names[_ROLES[name]] = people
+                feeds[name] = _ROLES[name]
+        elif name in FIELD_TO_DATE and (date := read_date(value)) is not None:
+            record.dates[FIELD_TO_DATE[name]] = date
+            feeds[name] = FIELD_TO_DATE[name]
     if etype in THESIS_GENRE and "genre" not in record.vars:
         record.vars["genre"] = THESIS_GENRE[etype]  # what the type says, as pandoc and Zotero
     feeds = {name: target for name, target in feeds.items() if name in text}

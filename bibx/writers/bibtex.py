@@ -276,10 +276,23 @@ def fields(
 ) -> list[tuple[str, str]]:
     """(name, value as written, delimiters included) pairs: a .bib entry's own fields as its
     user wrote them, or, for a record from elsewhere, in the order a careful person would."""
-    typed = _typed(record, options, lost)
     if record.input_form == NAME and record.raw:
-        return _as_written(record, typed, options)
-    return [(name, value) for name, value, _ in typed]
+        if _untouched(record, options):  # a mere conversion: the entry as written, at once
+            return [(field.name, field.value) for field in record.raw]
+        return _as_written(record, _typed(record, options, lost), options)
+    return [(name, value) for name, value, _ in _typed(record, options, lost)]
+
+
+def _untouched(record: Record, options: WriteOptions) -> bool:
+    """Is the entry to be written exactly as read: nothing changed, nothing added, nothing to
+    rename for classic BibTeX, no bookkeeping asked for?"""
+    if record.status != "input" or options.annotate:
+        return False
+    if any(given != "input" for given in record.provenance.values()):
+        return False
+    return options.dialect != "bibtex" or not any(
+        field.name.lower() in _RENAMED_FOR_BIBTEX for field in record.raw
+    )
 
 
 def _comment(record: Record) -> str:

@@ -125,7 +125,12 @@ def _fields(record: Record, ztype: str) -> tuple[dict[str, str], list[str]]:
     return out, lines
 
 
-def extra(record: Record, key: str | None = None, options: WriteOptions | None = None) -> str:
+def extra(
+    record: Record,
+    key: str | None = None,
+    options: WriteOptions | None = None,
+    lines_for_extra: list[str] | None = None,
+) -> str:
     """Zotero's Extra: the citation key where Zotero 7 and Better BibTeX read it, the arXiv line
     Zotero itself writes, the input's note and fields Zotero has no place for, then bibx's own
     facts for doubtful entries (or all, with --annotate)."""
@@ -142,7 +147,7 @@ def extra(record: Record, key: str | None = None, options: WriteOptions | None =
     doi = record.doi_to_write
     if doi and "DOI" not in FIELDS.get(ztype, FIELDS["document"]):
         lines.append(f"DOI: {doi}")  # where Zotero keeps a DOI its type has no field for
-    lines.extend(_fields(record, ztype)[1])
+    lines.extend(_fields(record, ztype)[1] if lines_for_extra is None else lines_for_extra)
     valid_roles = CREATORS.get(ztype, ("author", "contributor", "editor", "translator"))
     for role, people in record.names.items():
         if ROLE_TO_CREATOR.get(role) not in valid_roles:
@@ -196,7 +201,7 @@ def _item(
 ) -> _Node:
     """The record as a Zotero item element, each field where Zotero's RDF import reads it."""
     ztype = item_type(record)
-    fields, _ = _fields(record, ztype)
+    fields, for_extra = _fields(record, ztype)
     valid = FIELDS.get(ztype, FIELDS["document"])
     about = record.url if record.url and record.url not in used else f"#item_{index}"
     used.add(about)
@@ -277,7 +282,7 @@ def _item(
         _leaf(node, f"z:{field}", fields[field])  # read back by the importer's z: catch-all
     if ztype == "report" and fields.get("number"):
         _leaf(node, "z:reportNumber", fields["number"])  # older importers read no other
-    _leaf(node, "dc:description", extra(record, key, options))
+    _leaf(node, "dc:description", extra(record, key, options, for_extra))
     if ztype == "preprint" and record.arxiv_id:
         _leaf(node, "prism:number", f"arXiv:{record.arxiv_id}")
     return node
