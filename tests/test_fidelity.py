@@ -232,6 +232,17 @@ def test_editors_theses_and_reports_reach_csl_and_zotero():
     assert again[2].vars["number"] == "TR-7"
 
 
+def test_langid_is_read_as_the_bcp47_tag_csl_holds():
+    text = (
+        "@book{a, title = {T}, langid = {german}, language = {langlatin and langgerman}}\n"
+        "@book{b, title = {U}, language = {en}}\n"
+    )
+    first, second = read_text(text, "lang.bib", "bibtex").records
+    assert first.vars["language"] == "de-DE"  # pandoc's reading of babel's name
+    assert first.extra["language"] == "langlatin and langgerman"  # biblatex's, kept
+    assert second.vars["language"] == "en"
+
+
 # --- every field of every format has its place ------------------------------------------------
 
 

@@ -44,6 +44,7 @@ from bibx.vocab.bibtex import (
     FIELD_TO_DATE,
     FIELD_TO_ROLE,
     FIELD_TO_VAR,
+    LANGID,
     MONTHS,
     PUBLISHER_STANDINS,
     TYPE_TO_CSL,
@@ -489,6 +490,11 @@ def to_record(
         elif name in FIELD_TO_DATE and (date := read_date(value)) is not None:
             record.dates[FIELD_TO_DATE[name]] = date
             feeds[name] = FIELD_TO_DATE[name]
+    if text.get("langid"):  # the language babel sets: CSL's, as a BCP 47 tag
+        if "language" in feeds and feeds.get("language") == "language":
+            del feeds["language"]  # biblatex's `language` says what to print: kept as written
+        record.vars["language"] = LANGID.get(text["langid"].strip(), text["langid"].strip())
+        feeds["langid"] = "language"
     if etype in THESIS_GENRE and "genre" not in record.vars:
         record.vars["genre"] = THESIS_GENRE[etype]  # what the type says, as pandoc and Zotero
     feeds = {name: target for name, target in feeds.items() if name in text}

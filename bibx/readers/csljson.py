@@ -9,7 +9,14 @@ from typing import Any
 from bibx.ids import identify, identify_all
 from bibx.model import Date, Name, Record
 from bibx.readers import ReadResult
-from bibx.vocab.csl import ALIASES, DATE_VARS, NAME_VARS, TEXT_VARS
+from bibx.vocab.csl import (
+    ALIASES,
+    DATE_VARS,
+    NAME_VARS,
+    STRUCTURAL,
+    TEXT_VARS,
+    TYPED_VARS,
+)
 
 NAME = "csl-json"
 
@@ -55,6 +62,11 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+KNOWN = frozenset(
+    {*ALIASES, *DATE_VARS, *NAME_VARS, *STRUCTURAL, *TEXT_VARS, *TYPED_VARS, "citation-key"}
+)
+
+
 def _read_variables(record: Record, item: dict[str, Any]) -> None:
     """Every CSL variable the typed attributes do not hold: text, names and dates."""
     for alias, name in ALIASES.items():
@@ -75,6 +87,9 @@ def _read_variables(record: Record, item: dict[str, Any]) -> None:
             found = [Name.from_csl(p) for p in people if isinstance(p, dict)]
             if found:
                 record.names[name] = found
+    for name, value in item.items():  # what CSL has no variable for (Better CSL JSON's `file`)
+        if name not in KNOWN and isinstance(value, str | int | float) and str(value).strip():
+            record.extra.setdefault(name, str(value).strip())
     for name in DATE_VARS:
         date = Date.from_csl(item.get(name))
         if name == "issued":

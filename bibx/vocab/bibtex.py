@@ -100,7 +100,6 @@ FIELD_TO_VAR = {
     "pmid": "PMID",
     "pmcid": "PMCID",
     "language": "language",
-    "langid": "language",
     "keywords": "keyword",
     "annote": "annote",
     "annotation": "annote",
@@ -119,6 +118,20 @@ FIELD_TO_VAR = {
     "part": "part",
     "section": "section",
 }
+# BibLaTeX's `langid` (a babel language) -> the BCP 47 tag CSL's `language` holds, as pandoc
+# reads it; a `langid` not here is kept as written
+LANGID = {
+    "english": "en-US", "american": "en-US", "USenglish": "en-US", "british": "en-GB",
+    "UKenglish": "en-GB", "australian": "en-AU", "canadian": "en-CA", "german": "de-DE",
+    "ngerman": "de-DE", "austrian": "de-AT", "naustrian": "de-AT", "swissgerman": "de-CH",
+    "french": "fr-FR", "spanish": "es-ES", "italian": "it-IT", "dutch": "nl-NL",
+    "portuguese": "pt-PT", "brazil": "pt-BR", "brazilian": "pt-BR", "russian": "ru-RU",
+    "ukrainian": "uk-UA", "polish": "pl-PL", "czech": "cs-CZ", "slovak": "sk-SK",
+    "swedish": "sv-SE", "danish": "da-DK", "norsk": "nb-NO", "nynorsk": "nn-NO",
+    "finnish": "fi-FI", "greek": "el-GR", "turkish": "tr-TR", "hungarian": "hu-HU",
+    "croatian": "hr-HR", "slovene": "sl-SI", "serbian": "sr-RS", "catalan": "ca-ES",
+    "latin": "la", "hebrew": "he-IL", "japanese": "ja-JP", "chinese": "zh-CN",
+}  # fmt: skip
 # name field -> CSL name role (`Record.names`); `author` is `Record.authors`
 FIELD_TO_ROLE = {
     "editor": "editor",
