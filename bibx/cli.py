@@ -358,6 +358,14 @@ InputDialectOpt = Annotated[
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Allow overwriting an input file.")]
+CollectionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--collection",
+        metavar="NAME",
+        help="Zotero RDF: the collection to import into (default: the input's name).",
+    ),
+]
 AnnotateOpt = Annotated[
     bool,
     typer.Option(
@@ -385,6 +393,7 @@ def export(
     abstracts: AbstractsOpt = False,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
+    collection: CollectionOpt = None,
     cluster: Annotated[
         str | None,
         typer.Option(
@@ -406,7 +415,8 @@ def export(
         run = resolve_inputs(
             inputs, form, sources, prefer.value, tell, progress=tell.progress, cluster=cluster
         )
-        write_outputs(run.records, chosen, paths, for_run(options, run, dialect), tell)
+        write_options = for_run(options, run, dialect, inputs, collection)
+        write_outputs(run.records, chosen, paths, write_options, tell)
         return run
 
     guarded(work, quiet)
@@ -423,6 +433,7 @@ def convert(
     abstracts: AbstractsOpt = False,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
+    collection: CollectionOpt = None,
 ) -> None:
     """Convert INPUTS to another format as they are: no source asked, nothing resolved."""
     dialect = bib_dialect.value if bib_dialect else None
@@ -432,7 +443,8 @@ def convert(
         chosen, paths = plan_outputs(out, fmt, inputs, force)
         report = Printer(quiet)
         run = convert_inputs(inputs, form, report)
-        write_outputs(run.records, chosen, paths, for_run(options, run, dialect), report)
+        write_options = for_run(options, run, dialect, inputs, collection)
+        write_outputs(run.records, chosen, paths, write_options, report)
         return run
 
     guarded(work, quiet)

@@ -145,6 +145,19 @@ def read_date(text: str) -> Date | None:
     return Date(parts=parts, end=end, season=season, circa=match.group(4) == "~")
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file or link attached to an item, as Zotero keeps it: a stored or linked file (`path`,
+    as the input gave it) or a link (`url`), with its title and MIME type."""
+
+    title: str | None = None
+    path: str | None = None
+    url: str | None = None
+    mime: str | None = None
+    # Zotero's link modes: 0 imported file, 1 imported URL, 2 linked file, 3 linked URL
+    mode: int = 2
+
+
 class RawField(NamedTuple):
     """A field of a .bib entry exactly as written (`{\\noopsort{1973c}}1981`, `"10~" # jan`,
     `apj`): what a BibTeX writer writes back while the value it feeds is unchanged. (A tuple:
@@ -182,6 +195,11 @@ class Record:
     dates: dict[str, Date] = field(default_factory=dict)
     issued_end: tuple[int, ...] | None = None  # the end of a range: 1997--2018
     issued_literal: str | None = None  # a date as text, when it is none: "in press"
+    # what a reference manager holds beside the data: the collections the item is in (paths,
+    # "Thesis/Chapter 2"), its child notes (text), its attachments
+    collections: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
     # arXiv
     arxiv_id: str | None = None  # unversioned: "2410.11817", "hep-th/9901001"
     arxiv_version: int | None = None

@@ -197,14 +197,32 @@ def convert_inputs(
     return Run(records, problems, preamble=preamble)
 
 
-def for_run(options: WriteOptions, run: Run, dialect: str | None = None) -> WriteOptions:
+def for_run(
+    options: WriteOptions,
+    run: Run,
+    dialect: str | None = None,
+    inputs: list[str] | None = None,
+    collection: str | None = None,
+) -> WriteOptions:
     """The write options for what the run read: its inputs' `@preamble`s and `@string`s to
-    keep, and the BibTeX dialect asked for, else the .bib inputs' own (bibtex if they differ
-    or there is none): a BibLaTeX file stays a BibLaTeX file."""
+    keep; the BibTeX dialect asked for, else the .bib inputs' own (bibtex if they differ or
+    there is none): a BibLaTeX file stays a BibLaTeX file; and the Zotero collection the items
+    go in: `collection`, else the input's name (`hf-papers-alignment`), with one collection
+    under it per input when there are several."""
     if dialect is None:
         found = {r.dialect for r in run.records if r.dialect}
         dialect = found.pop() if len(found) == 1 else "bibtex"
-    return replace(options, preamble=tuple(run.preamble), dialect=dialect)
+    inputs = inputs or []
+    if collection is None and inputs:
+        single = len(inputs) == 1 and inputs[0] != "-"
+        collection = Path(inputs[0]).stem if single else "references"
+    return replace(
+        options,
+        preamble=tuple(run.preamble),
+        dialect=dialect,
+        collection=collection or None,
+        by_input=len(inputs) > 1,
+    )
 
 
 def write_outputs(

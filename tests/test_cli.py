@@ -47,7 +47,9 @@ def test_readme_main_command_end_to_end(tmp_path):
     bib = (out / "hf-papers-alignment.bib").read_text(encoding="utf-8")
     assert len(bibtexparser.parse_string(bib).entries) == 65
     assert len(json.loads((out / "hf-papers-alignment.json").read_text(encoding="utf-8"))) == 65
-    assert (out / "hf-papers-alignment.rdf").read_text(encoding="utf-8").count("<z:itemType>") == 65
+    rdf = (out / "hf-papers-alignment.rdf").read_text(encoding="utf-8")
+    # 65 papers, each with the link to its PDF
+    assert rdf.count("<z:itemType>") - rdf.count("<z:itemType>attachment<") == 65
 
 
 def test_single_format_to_stdout():

@@ -110,13 +110,16 @@ def test_user_fields_reach_csl_json_and_zotero(tmp_path, csl_schema):
     jsonschema.validate([item], csl_schema)
     assert (item["type"], item["title"], item["note"]) == ("book", "The TeXbook", "My copy")
     assert (item["ISBN"], item["keyword"]) == ("0-201-13447-0", "tex, typesetting")
-    assert item["custom"]["input-fields"] == {"file": "/home/me/texbook.pdf"}
+    assert item["custom"]["attachments"] == [{"path": "/home/me/texbook.pdf", "mode": 2}]
     root = etree.parse(str(out / "knuth.rdf")).getroot()
     ns = {"dc": "http://purl.org/dc/elements/1.1/"}
-    [node] = list(root)
+    node, attachment, _collection = list(root)  # the book, its linked file, its collection
+    assert attachment.xpath("*[local-name()='path']/@*[local-name()='resource']") == [
+        "file:///home/me/texbook.pdf"
+    ]
     assert node.xpath("dc:subject/text()", namespaces=ns) == ["tex", "typesetting"]
     extra = node.xpath("dc:description/text()", namespaces=ns)[0].splitlines()
-    assert extra == ["Citation Key: Knuth1984TeXbook", "My copy", "file: /home/me/texbook.pdf"]
+    assert extra == ["Citation Key: Knuth1984TeXbook", "My copy"]
     assert "ISBN 0-201-13447-0" in node.xpath("dc:identifier/text()", namespaces=ns)
     # and back: each format read again gives the user's fields and key
     for name in ("knuth.json", "knuth.rdf"):
@@ -124,7 +127,7 @@ def test_user_fields_reach_csl_json_and_zotero(tmp_path, csl_schema):
         assert back.key == "Knuth1984TeXbook"
         assert back.vars["ISBN"] == "0-201-13447-0" and back.note == "My copy"
         assert back.vars["keyword"] == "tex, typesetting"
-        assert back.extra["file"] == "/home/me/texbook.pdf"
+        assert [a.path for a in back.attachments] == ["/home/me/texbook.pdf"]
 
 
 def test_a_run_that_read_nothing_replaces_no_output(tmp_path):

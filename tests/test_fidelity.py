@@ -290,6 +290,8 @@ def test_every_variable_round_trips_through_every_format():
     ):
         [back] = read_text(write([record]).text, f"all.{name}", form).records
         lost_vars = set(record.vars) - set(back.vars)
+        if record.vars["annote"] in back.notes:  # Zotero: an annote is a child note
+            lost_vars.discard("annote")
         lost_roles = set(record.names) - set(back.names)
         lost_dates = set(record.dates) - set(back.dates)
         assert (lost_vars, lost_roles, lost_dates) == (set(), set(), set()), name

@@ -35,7 +35,7 @@ from bibtexparser.model import (
 )
 
 from bibx.ids import identify_all, preprint_venue
-from bibx.model import Date, Name, RawField, Record, read_date
+from bibx.model import Attachment, Date, Name, RawField, Record, read_date
 from bibx.readers import ReadResult
 from bibx.text import latex_to_unicode, page_range, tex_to_text
 from bibx.vocab.bibtex import (
@@ -51,6 +51,7 @@ from bibx.vocab.bibtex import (
     UNMAPPED_ROLES,
     UNMAPPED_VARS,
     VENUE_NAMES,
+    parse_file_field,
 )
 
 NAME = "bibtex"
@@ -372,6 +373,10 @@ _VARS = {**FIELD_TO_VAR, **{var: var for var in UNMAPPED_VARS}}
 _ROLES = {**FIELD_TO_ROLE, **{role: role for role in UNMAPPED_ROLES}}
 
 
+def _is_url(path: str) -> bool:
+    return bool(re.match(r"[a-z][a-z0-9+.-]*://", path, re.IGNORECASE))
+
+
 def _number_var(csl_type: str) -> str:
     """Which CSL variable a `number` field is, by the kind of work (as pandoc reads it): a
     journal's issue, a report's or patent's own number, a series number for a book's parts."""
@@ -490,6 +495,16 @@ def to_record(
         elif name in FIELD_TO_DATE and (date := read_date(value)) is not None:
             record.dates[FIELD_TO_DATE[name]] = date
             feeds[name] = FIELD_TO_DATE[name]
+    if latex.get("file", "").strip():  # JabRef's, Mendeley's, Better BibTeX's attachments
+        record.attachments = [
+            Attachment(title=d, path=None if _is_url(p) else p or None,
+                       url=p if _is_url(p) else None, mime=m, mode=3 if _is_url(p) else 2)
+            for d, p, m in parse_file_field(latex["file"])
+        ]  # fmt: skip
+        feeds["file"] = "attachments"
+    if text.get("groups", "").strip():  # JabRef's groups: the collections the entry is in
+        record.collections = [g.strip() for g in text["groups"].split(",") if g.strip()]
+        feeds["groups"] = "collections"
     if text.get("langid"):  # the language babel sets: CSL's, as a BCP 47 tag
         if "language" in feeds and feeds.get("language") == "language":
             del feeds["language"]  # biblatex's `language` says what to print: kept as written

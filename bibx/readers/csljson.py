@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from bibx.ids import identify, identify_all
-from bibx.model import Date, Name, Record
+from bibx.model import Attachment, Date, Name, Record
 from bibx.readers import ReadResult
 from bibx.vocab.csl import (
     ALIASES,
@@ -101,6 +101,27 @@ def _read_variables(record: Record, item: dict[str, Any]) -> None:
             record.dates[name] = date
 
 
+def _read_library(record: Record, custom: dict[str, Any]) -> None:
+    """A Zotero item's collections, child notes and attachments, as bibx writes them in
+    `custom`; the notes were also joined into `note`, which then is the first of them only."""
+    collections, notes = custom.get("collections"), custom.get("notes")
+    if isinstance(collections, list):
+        record.collections = [str(c) for c in collections if c]
+    if isinstance(notes, list):
+        record.notes = [str(n) for n in notes if n]
+        joined = "\n\n".join(record.notes)
+        if record.note and joined and record.note.endswith(joined):
+            record.note = record.note[: -len(joined)].strip() or None
+    attachments = custom.get("attachments")
+    if isinstance(attachments, list):
+        fields = {"title", "path", "url", "mime", "mode"}
+        record.attachments = [
+            Attachment(**{k: v for k, v in a.items() if k in fields})
+            for a in attachments
+            if isinstance(a, dict)
+        ]
+
+
 def item_to_record(item: dict[str, Any], origin: str) -> Record:
     ctype = str(item.get("type") or "article")
     record = Record(
@@ -138,6 +159,7 @@ def item_to_record(item: dict[str, Any], origin: str) -> Record:
         if isinstance(fields, dict):
             record.extra.update({str(k): str(v) for k, v in fields.items() if v is not None})
         record.et_al = custom.get("authors-incomplete") is True
+        _read_library(record, custom)
         record.title = _text(custom.get("bibx-title-tex")) or record.title
         record.arxiv_class = _text(custom.get("arxiv-class"))
         record.journal_ref = _text(custom.get("arxiv-journal-ref"))

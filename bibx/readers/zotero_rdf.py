@@ -9,14 +9,16 @@ the item itself; Extra (`dc:description`) gives the arXiv id and class and bibx'
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 from datetime import datetime
+from urllib.parse import unquote
 
 from lxml import etree
 
 from bibx.errors import BibxError
 from bibx.ids import identify, identify_all
-from bibx.model import Name, Record, read_date
+from bibx.model import Attachment, Name, Record, read_date
 from bibx.readers import ReadResult
 from bibx.text import page_range, squash
 from bibx.vocab.csl import DATE_VARS, NAME_VARS, TEXT_VARS
@@ -108,7 +110,7 @@ def _apply_extra(record: Record, extra: str) -> None:
         if found and found.arxiv_id:
             record.arxiv_id, record.arxiv_version = found.arxiv_id, found.arxiv_version
             record.arxiv_class = record.arxiv_class or (arxiv.group(2) if arxiv else None)
-        elif line.lower().startswith("citation key: "):
+        elif line.lower().startswith(("citation key: ", "bibtex: ")):  # Better BibTeX's forms
             record.key = line.split(": ", 1)[1].strip() or record.key
         elif line.startswith("version: ") and line[9:].isdigit():
             record.arxiv_version = int(line[9:])
@@ -193,6 +195,7 @@ def item_to_record(
     extra = item.find("dc:description", NS)
     if extra is not None and extra.text:
         _apply_extra(record, extra.text)
+    record.key = _text(item, "z:citationKey") or record.key  # Zotero 7.1+'s own field first
     _read_fields(record, item, container)
     tags = [squash(t.text) for t in item.findall("dc:subject", NS) if t.text and t.text.strip()]
     if tags:  # manual tags, plain literals (automatic ones are arXiv's categories, above)
@@ -264,13 +267,102 @@ def read(text: str, input_name: str) -> ReadResult:
         result.problems.append(f"{input_name}: {exc}")
         return result
     containers = {str(node.get(ABOUT)): node for node in root if node.get(ABOUT)}
+    collections = _collections(root)
     for index, node in enumerate(root, start=1):
         ztype = _text(node, "z:itemType")
         if ztype is None or ztype in SKIPPED_ITEMS:
             continue
         origin = f"{input_name}:{node.sourceline or index}"
         try:
-            result.records.append(item_to_record(node, containers, origin))
+            record = item_to_record(node, containers, origin)
+            record.collections = collections.get(str(node.get(ABOUT)), [])
+            record.notes = _child_notes(node, containers)
+            record.attachments = _child_attachments(node, containers)
+            result.records.append(record.mark("input"))
         except Exception as exc:  # one odd item must never sink the file
             result.problems.append(f"{origin}: skipped a {ztype} item: {exc}")
     return result
+
+
+def _collections(root: etree._Element) -> dict[str, list[str]]:
+    """Each item's collections, as paths from the top (`Thesis/Chapter 2`), from the
+    `z:Collection` nodes and their `dcterms:hasPart` (items and collections) of Zotero's export."""
+    nodes = {str(n.get(ABOUT)): n for n in root.findall("z:Collection", NS) if n.get(ABOUT)}
+    parent: dict[str, str] = {}
+    for about, node in nodes.items():
+        for part in node.findall("dcterms:hasPart", NS):
+            if part.get(RESOURCE) in nodes:
+                parent[str(part.get(RESOURCE))] = about
+
+    def path(about: str) -> str:
+        names, seen = [], set()
+        while about and about not in seen:  # a cycle in a broken file ends the walk
+            seen.add(about)
+            names.append((_text(nodes[about], "dc:title") or "").replace("/", "∕"))
+            about = parent.get(about, "")
+        return "/".join(reversed(names))
+
+    out: dict[str, list[str]] = {}
+    for about, node in nodes.items():
+        for part in node.findall("dcterms:hasPart", NS):
+            item = str(part.get(RESOURCE))
+            found = out.setdefault(item, [])
+            if item not in nodes and path(about) not in found:  # old exports repeat a block
+                found.append(path(about))
+    return out
+
+
+def _html_text(value: str) -> str:
+    """A Zotero note (HTML) as plain text: paragraphs kept as blank lines."""
+    value = re.sub(r"(?i)<br\s*/?>", "\n", value)
+    value = re.sub(r"(?i)</(p|div|h\d|li)>", "\n\n", value)
+    value = html.unescape(re.sub(r"<[^>]+>", "", value))
+    return re.sub(r"\n{3,}", "\n\n", value).strip()
+
+
+def _child_notes(item: etree._Element, nodes: dict[str, etree._Element]) -> list[str]:
+    out = []
+    for ref in item.findall("dcterms:isReferencedBy", NS):
+        memo = (
+            nodes.get(str(ref.get(RESOURCE)))
+            if ref.get(RESOURCE)
+            else (ref[0] if len(ref) else None)
+        )
+        text = _text(memo, "rdf:value") if memo is not None else None
+        if memo is not None and text is None:
+            found = memo.find("rdf:value", NS)
+            text = found.text if found is not None else None
+        if text and _html_text(text):
+            out.append(_html_text(text))
+    return out
+
+
+def file_path(uri: str) -> str:
+    """A `file://` URI as the path it names; anything else as it is."""
+    if not uri.lower().startswith("file://"):
+        return uri
+    path = unquote(uri[7:])
+    return path[1:] if re.match(r"^/[A-Za-z]:/", path) else path
+
+
+def _child_attachments(item: etree._Element, nodes: dict[str, etree._Element]) -> list[Attachment]:
+    out = []
+    for link in item.findall("link:link", NS):
+        node = nodes.get(str(link.get(RESOURCE))) if link.get(RESOURCE) else None
+        if node is None:
+            continue
+        where = node.find("z:path", NS)
+        if where is None:
+            where = node.find("rdf:resource", NS)
+        path = where.get(RESOURCE) if where is not None else None
+        mode = _text(node, "z:linkMode")
+        out.append(
+            Attachment(
+                title=_text(node, "dc:title"),
+                path=file_path(path) if path else None,
+                url=_text(node, "dc:identifier/dcterms:URI/rdf:value"),
+                mime=_text(node, "link:type"),
+                mode=int(mode) if mode and mode.isdigit() else (2 if path else 3),
+            )
+        )
+    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, start=1)}
 
@@ -219,3 +221,47 @@ BIBLATEX_TYPES = frozenset(
      "collection", "mvcollection", "mvproceedings", "reference", "inreference", "periodical",
      "set", "xdata", "patent"}
 )  # fmt: skip
+
+
+# --- the `file` field (JabRef, Mendeley, Better BibTeX, Zotero's own export) --------------------
+
+_FILE_SPLIT = re.compile(r"(?<!\\);")
+_PART_SPLIT = re.compile(r"(?<!\\):")
+# a file type as JabRef names it -> MIME type
+FILE_TYPES = {"pdf": "application/pdf", "html": "text/html", "url": None, "": None}
+
+
+def parse_file_field(value: str) -> list[tuple[str | None, str, str | None]]:
+    """A `file` field's files as (description, path or URL, MIME type): JabRef's
+    `desc:path:type;…` (`\\:` and `\\;` escaped), Mendeley's `:path:pdf`, a bare path."""
+    value = value.replace("$\\backslash$", "\\").replace("{\\_}", "_").replace("\\_", "_")
+    out: list[tuple[str | None, str, str | None]] = []
+    for item in _FILE_SPLIT.split(value):
+        if not item.strip():
+            continue
+        parts = [
+            p.replace("\\:", ":").replace("\\;", ";").replace("\\\\", "\\")
+            for p in _PART_SPLIT.split(item)
+        ]
+        if len(parts) == 1:
+            out.append((None, parts[0].strip(), None))
+            continue
+        description = parts[0].strip() or None
+        kind = parts[-1].strip() if len(parts) > 2 else ""
+        path = ":".join(parts[1:-1] if len(parts) > 2 else parts[1:]).strip()
+        mime = kind if "/" in kind else FILE_TYPES.get(kind.lower())
+        if path or description:  # a stored file exported without its file: its name is kept
+            out.append((description, path, mime))
+    return out
+
+
+def file_field(files: list[tuple[str | None, str, str | None]]) -> str:
+    """Files as JabRef's `desc:path:type;…` form (Better BibTeX and Zotero read it too)."""
+
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace(":", "\\:").replace(";", "\\;")
+
+    kinds = {mime: kind.upper() for kind, mime in FILE_TYPES.items() if mime}
+    return ";".join(
+        f"{escape(d or '')}:{escape(p)}:{kinds.get(m or '', m or '')}" for d, p, m in files
+    )

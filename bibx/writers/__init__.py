@@ -20,6 +20,9 @@ class WriteOptions:
     # BibTeX: the inputs' own `@preamble`s and `@string`s, as written, put before the entries
     # (their macros are the ones the entries written as the user wrote them use)
     preamble: tuple[str, ...] = ()
+    # Zotero RDF: the collection the items go in (None: none), and one under it per input
+    collection: str | None = None
+    by_input: bool = False
 
 
 @dataclass

@@ -26,6 +26,7 @@ from bibx.vocab.bibtex import (
     PREPRINT_VENUE_FIELDS,
     ROLE_TO_FIELD,
     VAR_TO_FIELD,
+    file_field,
 )
 from bibx.writers import WriteOptions, WriteResult, doubtful
 from bibx.writers._latex import to_latex, unencodable
@@ -200,6 +201,14 @@ def _typed(
         or (record.curated and record.from_input("abstract"))
     ):
         put("abstract", "abstract", lambda: tex(record.abstract or ""))
+    if record.attachments:  # JabRef's form, paths as given (Better BibTeX and Zotero read it)
+        files = [(a.title, a.path or a.url or "", a.mime) for a in record.attachments]
+        out.append(("file", _braced(file_field(files)), "attachments"))
+    if record.collections:
+        put("groups", "collections", lambda: tex(", ".join(record.collections)))
+    if record.notes and "annote" not in record.vars:  # a Zotero item's child notes
+        name = "annotation" if dialect == "biblatex" else "annote"
+        put(name, "notes", lambda: tex("\n\n".join(record.notes)))
     written = {name for name, _, _ in out}
     for name, value in record.extra.items():
         if name in written or not _FIELD_NAME.match(name):

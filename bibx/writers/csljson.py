@@ -61,8 +61,10 @@ def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[
         out.setdefault("publisher", "arXiv")
     if record.abstract:
         out["abstract"] = render_math(record.abstract)
-    if record.note and record.from_input("note"):
-        out["note"] = record.note
+    notes = [record.note] if record.note and record.from_input("note") else []
+    notes += [n for n in record.notes if n not in notes]  # a Zotero item's child notes
+    if notes:
+        out["note"] = "\n\n".join(notes)
     custom: dict[str, Any] = {}
     if options.annotate or doubtful(record.status):
         custom["bibx-status"] = record.status
@@ -84,6 +86,14 @@ def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[
         custom["arxiv-journal-ref"] = record.journal_ref
     if record.et_al:
         custom["authors-incomplete"] = True  # the input's list ended in "and others"
+    if record.collections:
+        custom["collections"] = record.collections  # a Zotero library's; citeproc ignores it
+    if record.attachments:
+        custom["attachments"] = [
+            {k: v for k, v in vars(a).items() if v is not None} for a in record.attachments
+        ]
+    if record.notes:
+        custom["notes"] = record.notes  # each on its own, for a lossless read-back
     if record.extra:
         custom["input-fields"] = record.extra  # what the input had and CSL has no place for
     if custom:

@@ -9,10 +9,13 @@ goes into Extra (`dc:description`). See docs/field-mapping.md.
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import PurePath
+from urllib.parse import quote
 
 from bibx.keys import assign_keys
-from bibx.model import Date, Name, Record
+from bibx.model import Attachment, Date, Name, Record
 from bibx.text import render_math
 from bibx.vocab.zotero import (
     BIB_CREATORS,
@@ -114,7 +117,7 @@ def _fields(record: Record, ztype: str) -> tuple[dict[str, str], list[str]]:
             field = None  # a preprint's genre is its server's word, not an input's `type`
         if field and field in valid and field not in out:
             out[field] = value
-        elif var not in ("keyword",):  # the tags, written as such
+        elif var not in ("keyword", "annote"):  # the tags; a child note
             lines.append(f"{var}: {' '.join(value.split())}")
     for var, date in record.dates.items():
         field = DATE_TO_FIELD.get(var)
@@ -157,9 +160,9 @@ def extra(
     if record.issued_literal and not record.issued:
         lines.append(f"issued: {record.issued_literal}")
     if record.note and record.from_input("note"):
-        lines.append(record.note)
+        lines.append(record.note)  # CSL's note is Zotero's Extra: a style prints it
     for name, value in record.extra.items():
-        if name not in ("keywords",):  # the item's tags
+        if name not in ("keywords", "comment"):  # the item's tags; a child note
             lines.append(f"{name}: {' '.join(value.split())}")
     if options.annotate or doubtful(record.status):
         lines.append(f"bibx-status: {record.status}")
@@ -198,8 +201,9 @@ def _item(
     used: set[str],
     key: str,
     options: WriteOptions,
-) -> _Node:
-    """The record as a Zotero item element, each field where Zotero's RDF import reads it."""
+) -> tuple[_Node, list[_Node]]:
+    """The record as a Zotero item element, each field where Zotero's RDF import reads it, and
+    its child notes and attachments (top-level elements the item points to)."""
     ztype = item_type(record)
     fields, for_extra = _fields(record, ztype)
     valid = FIELDS.get(ztype, FIELDS["document"])
@@ -282,10 +286,134 @@ def _item(
         _leaf(node, f"z:{field}", fields[field])  # read back by the importer's z: catch-all
     if ztype == "report" and fields.get("number"):
         _leaf(node, "z:reportNumber", fields["number"])  # older importers read no other
+    if "citationKey" in valid and key:
+        _leaf(node, "z:citationKey", key)  # Zotero 7.1+'s own field; Extra too, for the others
     _leaf(node, "dc:description", extra(record, key, options, for_extra))
     if ztype == "preprint" and record.arxiv_id:
         _leaf(node, "prism:number", f"arXiv:{record.arxiv_id}")
+    children: list[_Node] = []
+    for number, text in enumerate(_notes(record, options), start=1):
+        memo = _Node("bib:Memo")
+        memo.about = f"#item_{index}_note_{number}"
+        _leaf(memo, "rdf:value", _note_html(text))
+        node.children.append(f'<dcterms:isReferencedBy rdf:resource="{_attr(memo.about)}"/>')
+        children.append(memo)
+    for number, attachment in enumerate(_attachments(record), start=1):
+        child = _attachment(attachment, f"#item_{index}_attachment_{number}")
+        node.children.append(f'<link:link rdf:resource="{_attr(child.about or "")}"/>')
+        children.append(child)
+    return node, children
+
+
+def _attr(text: str) -> str:
+    return text.translate(_ATTR_ESCAPES)
+
+
+def _notes(record: Record, options: WriteOptions) -> list[str]:
+    """The item's child notes: the input's annote and comment fields and child notes, and,
+    with --annotate, bibx's own remark on how the entry was resolved. (The input's `note` is a
+    printed note: it goes to Extra, which is what Zotero gives citeproc as CSL's `note`.)"""
+    notes = []
+    for text in (record.vars.get("annote"), record.extra.get("comment")):
+        if text:
+            notes.append(text)
+    notes.extend(n for n in record.notes if n not in notes)
+    if options.annotate and record.reason:
+        notes.append(f"bibx: {record.status}: {record.reason}")
+    return notes
+
+
+def _note_html(text: str) -> str:
+    """A note as the HTML Zotero keeps notes in: paragraphs, line breaks, text escaped."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join(
+        "<p>" + html.escape(p.strip(), quote=False).replace("\n", "<br/>") + "</p>"
+        for p in paragraphs
+    )
+
+
+# The title Zotero's own arXiv translator gives the PDF it attaches
+ARXIV_PDF_TITLE = "Preprint PDF"
+
+
+def _attachments(record: Record) -> list[Attachment]:
+    """The input's attachments, and for an arXiv paper a link to its PDF, as Zotero's arXiv
+    translator attaches it (a linked URL: Zotero's "Find Available PDF" is then one click)."""
+    out = list(record.attachments)
+    if record.arxiv_id:
+        version = f"v{record.arxiv_version}" if record.arxiv_version else ""
+        pdf = f"https://arxiv.org/pdf/{record.arxiv_id}{version}"
+        if not any(a.url == pdf for a in out):
+            out.append(Attachment(ARXIV_PDF_TITLE, url=pdf, mime="application/pdf", mode=3))
+    return out
+
+
+def _attachment(attachment: Attachment, about: str) -> _Node:
+    node = _Node("z:Attachment")
+    node.about = about
+    _leaf(node, "z:itemType", "attachment")
+    if attachment.path:
+        uri = path_uri(attachment.path)
+        node.children.append(f'<z:path rdf:resource="{_attr(uri)}"/>')  # Zotero 7's importer
+        node.children.append(f'<rdf:resource rdf:resource="{_attr(uri)}"/>')  # and older ones
+    if attachment.url:
+        uri_node = _sub(_sub(node, "dc:identifier"), "dcterms:URI")
+        _leaf(uri_node, "rdf:value", attachment.url)
+    if attachment.title:
+        _leaf(node, "dc:title", attachment.title)
+    _leaf(node, "z:linkMode", str(attachment.mode))
+    if attachment.mime:
+        _leaf(node, "link:type", attachment.mime)
     return node
+
+
+def path_uri(path: str) -> str:
+    """A file's path as the resource Zotero's importer reads: an absolute path as a file URI
+    (`/home/me/a.pdf`, `C:\\x\\a.pdf`), a relative one as it is (relative to the .rdf)."""
+    if re.match(r"^[A-Za-z]:[\\/]", path):
+        return "file:///" + quote(path.replace("\\", "/"), safe="/:")
+    if path.startswith("/"):
+        return "file://" + quote(path, safe="/")
+    return path
+
+
+def _collections(records: list[Record], abouts: list[str], options: WriteOptions) -> list[_Node]:
+    """The collections the items are in, as Zotero's export writes them: each item in the
+    collections it came with (a Zotero library's own), else in the run's collection (named
+    after the input, or --collection), under it one per input when there are several."""
+    members: dict[str, list[str]] = {}
+    for record, about in zip(records, abouts, strict=True):
+        paths = record.collections or _default_collection(record, options)
+        for path in paths:
+            members.setdefault(path, []).append(about)
+    if not members:
+        return []
+    every = set(members)
+    for path in list(every):  # the parents of a nested collection, if none of their own
+        parts = path.split("/")
+        every.update("/".join(parts[:n]) for n in range(1, len(parts)))
+    ids = {path: f"#collection_{n}" for n, path in enumerate(sorted(every), start=1)}
+    nodes = []
+    for path in sorted(every):
+        node = _Node("z:Collection")
+        node.about = ids[path]
+        _leaf(node, "dc:title", path.rsplit("/", 1)[-1])
+        for child in sorted(p for p in every if p.rsplit("/", 1)[0] == path and "/" in p):
+            node.children.append(f'<dcterms:hasPart rdf:resource="{_attr(ids[child])}"/>')
+        for about in members.get(path, []):
+            node.children.append(f'<dcterms:hasPart rdf:resource="{_attr(about)}"/>')
+        nodes.append(node)
+    return nodes
+
+
+def _default_collection(record: Record, options: WriteOptions) -> list[str]:
+    if not options.collection:
+        return []
+    if options.by_input and record.origin:
+        source = record.origin.rsplit(":", 1)[0].split("#")[0]
+        stem = PurePath(source).stem or source
+        return [f"{options.collection}/{stem}"]
+    return [options.collection]
 
 
 # fields written in Zotero's own structures above; the rest go as `z:<field>`
@@ -301,10 +429,18 @@ def write(records: list[Record], options: WriteOptions | None = None) -> WriteRe
     keys = assign_keys(records)
     namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NS.items())
     out = [f"<rdf:RDF {namespaces}>" if records else f"<rdf:RDF {namespaces}/>"]
+    abouts: list[str] = []
     for index, (record, key) in enumerate(zip(records, keys, strict=True), start=1):
         lines: list[str] = []
         # one item at a time: never the whole document's nodes
-        _item(record, index, used, key, options).lines(lines, 1)
+        node, children = _item(record, index, used, key, options)
+        abouts.append(node.about or "")
+        for element in (node, *children):
+            element.lines(lines, 1)
+        out.append("\n" + "\n".join(lines))
+    for collection in _collections(records, abouts, options):
+        lines = []
+        collection.lines(lines, 1)
         out.append("\n" + "\n".join(lines))
     out.append("\n</rdf:RDF>\n" if records else "\n")
     return WriteResult(out)
