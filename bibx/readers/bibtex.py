@@ -61,6 +61,10 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 _ENTRY_START = re.compile(r"^\s*@[a-zA-Z]+\s*[{(]", re.MULTILINE)
 
+# Fields of prose whose paragraphs are kept: a Zotero item's child notes, one a paragraph
+PARAGRAPHED = frozenset({"annote", "annotation", "comment", "abstract"})
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+
 # Fields BibLaTeX reads verbatim: no LaTeX decoding ("--" in a DOI is two hyphens).
 VERBATIM = frozenset({"doi", "url", "eprint", "eprintclass", "primaryclass", "archiveprefix"})
 _ARXIV_FIELDS = ("eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass")
@@ -399,6 +403,9 @@ def to_record(
     `extra`, and every field as written in `raw`, with the record field it was read into."""
     problems: list[str] = []
     text = {k: _verbatim(v) if k in VERBATIM else tex_to_text(v) for k, v in latex.items()}
+    for name in PARAGRAPHED & text.keys():  # a blank line is a paragraph break, as in LaTeX
+        paragraphs = (tex_to_text(p) for p in _PARAGRAPH.split(latex[name]))
+        text[name] = "\n\n".join(p for p in paragraphs if p)
     written_type = etype
     etype = etype.lower()
     csl_type = TYPE_TO_CSL.get(etype)

@@ -133,6 +133,8 @@ def _apply_extra(record: Record, extra: str) -> None:
                 record.issued_literal = date.literal
             elif date is not None:
                 record.dates[field.group(1)] = date
+        elif field and field.group(1).startswith("tex."):  # Better BibTeX's `tex.field: value`
+            record.extra[field.group(1)[4:].lower()] = field.group(2)
         elif line.startswith("DOI: ") and record.doi is None:
             record.doi = identify(line[5:]).doi
         elif field and field.group(1)[0].islower():
