@@ -22,7 +22,7 @@ import typer
 from bibx import __version__
 from bibx.check import VERDICTS
 from bibx.errors import BibxError
-from bibx.output import write_atomic
+from bibx.output import check_writable, write_atomic
 from bibx.progress import Console, Progress
 from bibx.readers import forms
 from bibx.report import (
@@ -41,6 +41,7 @@ from bibx.run import (
     EXIT_UNRESOLVED,
     EXIT_USAGE,
     Run,
+    causes,
     check_inputs,
     cite_documents,
     convert_inputs,
@@ -60,6 +61,26 @@ __all__ = ["EXIT_CHANGES", "EXIT_ERROR", "EXIT_OK", "EXIT_UNRESOLVED", "EXIT_USA
 class UsageError(BibxError):
     """A combination of options that cannot work: exit 2, as typer does for its own."""
 
+
+def _plain_argument_help() -> None:
+    """Arguments in help as plain metavars (`INPUT...`, `FILE.bib`): this typer writes them
+    `{INPUT}...` and `INPUT <list[str]>`, Python's types, which say nothing to a user."""
+    from typer import core
+
+    argument = getattr(core, "TyperArgument", None)
+    if argument is None or not hasattr(argument, "_usage_display_name"):
+        return  # another typer: its own way, whatever it is
+
+    def usage(self: Any) -> str:
+        name = self.metavar or self.name.upper()
+        return name if self.nargs == 1 or name.endswith("...") else f"{name}..."
+
+    argument._usage_display_name = usage
+    argument._rich_display_name = usage
+    argument.display_type_rich = lambda self, ctx: None
+
+
+_plain_argument_help()
 
 app = typer.Typer(
     rich_markup_mode=None,  # plain help, readable at 80 columns and in a pipe
@@ -164,6 +185,7 @@ def plan_outputs(
     for path in paths.values():
         if path.resolve() in given and not force:
             raise BibxError(f"{path}: refusing to overwrite an input file (use --force)")
+        check_writable(path)  # before any entry is resolved: found now, not after the work
     return chosen, paths
 
 
@@ -284,6 +306,9 @@ def guarded(action: Callable[[], Run], quiet: bool) -> None:
             say(f"warning: {line}")
         say(f"{count(run.http.requests_sent, 'request')} sent")
     if run.exit_code:
+        if not quiet:
+            for line in causes(run):
+                say(f"exit {run.exit_code}: {line}")
         raise typer.Exit(run.exit_code)
 
 
@@ -380,7 +405,7 @@ AbstractsOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(short_help="Read INPUTS, resolve every entry, write the bibliography.")
 @with_sources
 def export(
     inputs: InputsArg,
@@ -422,7 +447,7 @@ def export(
     guarded(work, quiet)
 
 
-@app.command()
+@app.command(short_help="Convert INPUTS to another format, asking no source.")
 def convert(
     inputs: InputsArg,
     fmt: FormatOpt = None,
@@ -450,7 +475,7 @@ def convert(
     guarded(work, quiet)
 
 
-@app.command()
+@app.command(short_help="Bring a .bib up to date in place.")
 @with_sources
 def enrich(
     bib: Annotated[
@@ -509,7 +534,7 @@ def enrich(
     guarded(work, quiet=True)
 
 
-@app.command()
+@app.command(short_help="Add the works a document cites by identifier to its .bib.")
 @with_sources
 def cite(
     documents: Annotated[
@@ -550,7 +575,7 @@ def cite(
     guarded(work, quiet=True)
 
 
-@app.command()
+@app.command(short_help="Say what was found for each entry of INPUTS, and why.")
 @with_sources
 def resolve(
     inputs: InputsArg,
@@ -586,7 +611,7 @@ def resolve(
 VERDICT_NAMES = tuple(v for v in VERDICTS if v != "verified")  # what --fail-on may name
 
 
-@app.command()
+@app.command(short_help="Check that every reference is real and right.")
 @with_sources
 def check(
     inputs: InputsArg,

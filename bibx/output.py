@@ -64,7 +64,10 @@ def write_atomic(path: str | Path, text: str | bytes | list[str], *, newline: st
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except PermissionError as exc:  # said of the user's file, not of a temporary name
+        raise PermissionError(exc.errno, "permission denied", str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             for piece in _pieces(text, newline):
@@ -77,3 +80,19 @@ def write_atomic(path: str | Path, text: str | bytes | list[str], *, newline: st
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def check_writable(path: str | Path) -> None:
+    """Fail now, in the user's words, if `path` cannot be written: before any work is done
+    for it. The nearest existing folder must let a file be made in it (the temporary file the
+    write goes through), and an existing file must not be a folder."""
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a directory", str(path))
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise NotADirectoryError(20, f"cannot write here ({folder} is a file)", str(path))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(13, f"cannot write here ({folder} is not writable)", str(path))

@@ -130,8 +130,7 @@ class Resolver:
                 jobs += [(s, [c for c in cases if c.searched]) for s in venues]
             if tier and todo:
                 self._say(
-                    f"searching {len(todo)} title{'s' * (len(todo) != 1)} in "
-                    f"{', '.join(s.name for s in tier)}",
+                    f"searching {len(todo)} title{'s' * (len(todo) != 1)} in {_names(tier)}",
                     self._plan(jobs),
                 )
             self._gather(jobs, batched=True)
@@ -142,7 +141,8 @@ class Resolver:
         todo = [c for c in cases if c.open]
         if batching and todo:
             jobs = [(s, todo) for s in batching]
-            self._say(f"asking again for {len(todo)} open title{'s' * (len(todo) != 1)}",
+            self._say(f"asking again for {len(todo)} open title{'s' * (len(todo) != 1)}"
+                      f"{_offline(batching)}",
                       self._plan(jobs))  # fmt: skip
             self._gather(jobs, batched=False)
             self._decide_all(todo)
@@ -312,7 +312,8 @@ class Resolver:
         if unsearched and publishers:
             jobs = [(s, unsearched) for s in publishers]
             self._say(f"searching {len(unsearched)} published version"
-                      f"{'s' * (len(unsearched) != 1)}", self._plan(jobs))  # fmt: skip
+                      f"{'s' * (len(unsearched) != 1)}{_offline(publishers)}",
+                      self._plan(jobs))  # fmt: skip
             self._gather(
                 jobs,
                 batched=False,
@@ -325,7 +326,7 @@ class Resolver:
         still = [c for c in cases if awaits_venue(c.result)]
         if venue_only and still:
             self._say(f"looking for the venues of {len(still)} paper{'s' * (len(still) != 1)} in "
-                      f"{', '.join(s.name for s in venue_only)}",
+                      f"{_names(venue_only)}",
                       self._plan([(s, still) for s in venue_only]))  # fmt: skip
             for batched in (True, False):  # shared requests first, then one by one
                 jobs = [
@@ -375,3 +376,16 @@ class Resolver:
                     status="ambiguous",
                 )
         return merge(entry, found, 1.0, f"{how} look-up")
+
+
+def _offline(sources: list[Source]) -> str:
+    """Said of live services asked offline: only their cached answers are read."""
+    live = [s for s in sources if not s.local]
+    if live and all(getattr(getattr(s, "http", None), "offline", False) for s in live):
+        return " (offline: cached answers only)"
+    return ""
+
+
+def _names(sources: list[Source]) -> str:
+    """The sources a stage asks, a live service named as offline when it is."""
+    return ", ".join(s.name for s in sources) + _offline(sources)

@@ -8,6 +8,7 @@ and what went wrong, from which the exit code follows.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -408,6 +409,33 @@ def summary(records: list[Record]) -> list[str]:
         if r.status not in ("resolved", "input")
     ]
     return lines
+
+
+def causes(run: Run) -> list[str]:
+    """What made the exit code non-zero, one line each, named by file and line where it can
+    be: said again at the end, where the user looks, after the run's own report."""
+    out = []
+    if run.problems:
+        places = [_place(line) for line in run.problems]
+        shown = ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+        out.append(f"{count(len(places))} could not be read: {shown}")
+    if run.source_errors:
+        out.append(f"{count(len(run.source_errors), 'source')} failed: "
+                   + "; ".join(e.split(":")[0] for e in run.source_errors))  # fmt: skip
+    if run.undefined:
+        out.append(f"{count(run.undefined, 'cited key')} still undefined")
+    if run.flagged:
+        out.append(f"{count(run.flagged)} flagged by the check (--fail-on chooses which)")
+    doubtful = [r for r in run.records if r.status in ("unresolved", "ambiguous")]
+    if doubtful and run.exit_code:
+        out.append(f"{count(len(doubtful))} not resolved (listed above)")
+    return out
+
+
+def _place(problem: str) -> str:
+    """`refs.bib:53` of a problem line `refs.bib:53: could not parse ...`."""
+    match = re.match(r"(.+?:\d+|<stdin>|[^:]+)(?::|$)", problem)
+    return match.group(1) if match else problem[:60]
 
 
 def count(n: int, what: str = "entry") -> str:

@@ -3,6 +3,8 @@ good entries still written, an exit code that says what happened, never a traceb
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -157,3 +159,44 @@ def test_the_size_limit_is_said_with_how_to_raise_it_and_replaces_nothing(tmp_pa
     assert out.read_text(encoding="utf-8") == "% the user's old output\n"
     monkeypatch.setenv("BIBX_MAX_INPUT_MB", "1")
     assert runner.invoke(app, ["convert", str(bib), "-o", str(out)]).exit_code == EXIT_OK
+
+
+def test_the_ending_names_what_made_the_exit_code(tmp_path):
+    """The cause of a non-zero exit is said again last, where the user looks, with its place."""
+    path = tmp_path / "refs.bib"
+    path.write_text(
+        "@misc{a, title = {Fine}}\n@article{broken, title = {unbalanced\n"
+        "@misc{b, title = {Also}}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["convert", str(path), "-f", "bibtex", "-o", str(tmp_path / "o.bib")]
+    )
+    assert result.exit_code == EXIT_ERROR
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"exit 1: 1 entry could not be read: {path}:2"
+    )
+
+
+def test_offline_progress_names_no_live_service_as_asked(tmp_path):
+    path = tmp_path / "titles.txt"
+    path.write_text("A Title No Snapshot Holds About Quantum Gardening\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["export", str(path), "--snapshot", str(SNAPSHOT), "--offline", "-f", "bibtex"]
+    )
+    stages = [line for line in result.stderr.splitlines() if line.endswith("...")]
+    live = [line for line in stages if re.search(r"\b(arxiv|crossref|dblp)\b(?!-)", line)]
+    assert live and all("(offline: cached answers only)" in line for line in live), stages
+
+
+def test_an_unwritable_output_is_said_before_any_work_in_the_users_words(tmp_path):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file where a folder should be\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["export", str(PAGE), "--snapshot", str(SNAPSHOT), "--offline", "-o", f"{blocker}/out/"],
+    )
+    assert result.exit_code == EXIT_ERROR
+    assert result.stderr.strip().splitlines() == [
+        f"error: {blocker}/out/hf-papers-alignment.bib: cannot write here ({blocker} is a file)"
+    ]  # nothing resolved first, no temporary file named

@@ -134,3 +134,25 @@ def test_no_bibliography_named_is_one_clear_line(tmp_path):
     result = cite(str(tmp_path / "x.aux"))
     assert result.exit_code == 1
     assert "names no .bib or CSL-JSON bibliography; give --to FILE" in result.stderr
+
+
+def test_the_guides_quick_start_works_offline_with_the_bundled_snapshot(tmp_path):
+    """Every key the guide's first example cites is defined from what ships, with no network."""
+    import re
+
+    from tests.conftest import ROOT
+
+    guide = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
+    example = guide.split("```latex", 1)[1].split("```", 1)[0]
+    keys = re.findall(r"\\citep?\{([^}]+)\}", example)
+    assert keys == ["arXiv:2401.18058", "arXiv:2402.06147"]
+    aux = tmp_path / "paper.aux"
+    aux.write_text(
+        "\\relax\n" + "".join(f"\\citation{{{k}}}\n" for k in keys)
+        + "\\bibstyle{plainnat}\n\\bibdata{refs}\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    result = cite(str(aux))
+    assert result.exit_code == EXIT_OK, result.stderr
+    written = (tmp_path / "refs.bib").read_text(encoding="utf-8")
+    assert all(f"{{{k}," in written for k in keys)

@@ -265,3 +265,13 @@ def test_index_a_snapshot_ahead_then_every_run_finds_it(tmp_path):
     assert Snapshot(SNAPSHOT, cache=cache).built is False  # an export run opens it at once
     missing = runner.invoke(app, ["index", "dblp", str(tmp_path / "no.xml.gz")])
     assert missing.exit_code == EXIT_ERROR and "dblp dump not found" in missing.stderr
+
+
+def test_help_shows_plain_metavars_and_whole_summaries():
+    top = runner.invoke(app, ["--help"]).stdout
+    commands = top.split("Commands:")[1].strip().splitlines()
+    assert commands and not [line for line in commands if line.endswith("...")]
+    for name, metavar in (("export", "INPUT..."), ("cite", "DOCUMENT..."), ("enrich", "FILE.bib")):
+        text = runner.invoke(app, [name, "--help"]).stdout
+        assert f"[OPTIONS] {metavar}" in text
+        assert "list[" not in text and "<path>" not in text and "{" not in text.split("\n")[0]

@@ -126,7 +126,8 @@ def test_dblp_conference_paper_in_every_format(
     assert "eprint        = {2410.11817}" in bib and "10.48550" not in bib  # a venue: no arXiv DOI
     [item] = json.loads(csljson.write([iclr]).text)
     assert item["type"] == "paper-conference"
-    assert item["container-title"] == item["event-title"] == iclr.container_title
+    assert item["container-title"] == iclr.container_title
+    assert "event-title" not in item  # no event was named: the proceedings are not the event
     import jsonschema
 
     jsonschema.validate([item], csl_schema)

@@ -447,3 +447,39 @@ def test_conference_entries_through_pandoc_and_citation_js(conference_entries, t
     items = citation_js(path)
     assert len(items) == len(conference_entries)
     assert all(i.get("container-title") for i in items)
+
+
+CASE_BST = """ENTRY { title } { } { }
+FUNCTION {show} { title "t" change.case$ write$ newline$ }
+FUNCTION {misc} { show }
+FUNCTION {article} { show }
+FUNCTION {inproceedings} { show }
+FUNCTION {default.type} { show }
+READ
+ITERATE {call.type$}
+"""
+
+
+def test_title_case_survives_bibtex_change_case(tmp_path):
+    """BibTeX's `change.case$` (what plainnat does to a title) on every seed and distractor
+    title as bibx writes it: a word with a capital after its first letter (LLaVA, L-Eval,
+    LM-Infinite, MT-Bench, GPT-4) comes out exactly as written."""
+    require_tool("bibtex")
+    seed = json.loads((ROOT / "fixtures" / "seed-metadata.json").read_text(encoding="utf-8"))
+    titles = [p["title"] for p in seed["papers"] + seed["distractors"]]
+    records = [Record(title=t, key=f"t{n}", status="resolved") for n, t in enumerate(titles)]
+    (tmp_path / "data.bib").write_text(bibtex.write(records).text, encoding="utf-8")
+    (tmp_path / "case.bst").write_text(CASE_BST)
+    (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibstyle{case}\n\\bibdata{data}\n")
+    run(["bibtex", "-terse", "doc"], tmp_path)
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    printed = bbl.replace("\n  ", " ").splitlines()  # BibTeX wraps long lines so
+    assert len(printed) == len(titles)
+    checked = 0
+    for title, out in zip(titles, printed, strict=True):
+        plain = re.sub(r"[{}]", "", out)
+        for word in re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", title):
+            if any(c.isupper() for c in word[1:]):
+                checked += 1
+                assert word in plain, (word, title, out)
+    assert checked > 50

@@ -74,6 +74,8 @@ def test_every_author_is_kept(resolved_page):
         ("Align With Purpose", "Align With Purpose"),
         ("DeAL: Decoding-time Alignment", "{DeAL}: Decoding-time Alignment"),
         ("T2I models", "{T2I} models"),
+        ("L-Eval and LM-Infinite on MT-Bench", "{L-Eval} and {LM-Infinite} on {MT-Bench}"),
+        ("Self-Rewarding Language Models", "{Self-Rewarding} Language Models"),
     ],
 )
 def test_case_protection_is_per_word(text, expected):

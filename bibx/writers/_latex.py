@@ -237,8 +237,9 @@ def escape_text(text: str, ascii_only: bool) -> str:
 
 
 # A word needs protection when lower-casing would change its meaning: acronyms (CLIP, LLMs),
-# mixed case (LLaVA, DeAL), a capital with digits (F5, T2I). A plain capitalised word (Models)
-# does not: styles that lower-case titles are right to lower-case it.
+# mixed case (LLaVA, DeAL), a capital with digits (F5, T2I), a capital after a hyphen (L-Eval:
+# the whole word, or a style prints "L-eval"). A plain capitalised word (Models) does not:
+# styles that lower-case titles are right to lower-case it.
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 
 
@@ -253,6 +254,8 @@ def _needs(part: str) -> bool:
 
 def _protect_token(token: str) -> str:
     parts = token.split("-")
+    if len(parts) > 1 and any(p[:1].isupper() for p in parts[1:]):
+        return "{" + token + "}"  # L-Eval, LM-Infinite, MT-Bench: braced whole, as BBT does
     flags = [_needs(p) for p in parts]
     if not any(flags):
         return token

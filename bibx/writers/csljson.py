@@ -48,8 +48,6 @@ def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[
     ):
         if value:
             out[name] = value
-    if record.type == "paper-conference" and record.container_title:
-        out["event-title"] = record.container_title  # the conference, as citeproc styles ask
     for name, value in record.vars.items():
         if value and name not in out:
             out[name] = value
