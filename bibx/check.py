@@ -413,10 +413,29 @@ def _year(entry: Record, versions: list[Record], verdict: Verdict) -> None:
     years = _years(versions)
     if not entry.year or not years or entry.year in years:
         return
+    if _names_unseen_published_version(entry, versions) and entry.year > max(years):
+        # the entry cites the paper as published (its venue, or the DOI arXiv's record names
+        # as the published version's), a year after the preprint: no contradiction, only a
+        # version bibx did not see
+        verdict.notes.append(
+            f"year {entry.year} not checked: the published version was not looked up "
+            "(offline, or no source holds it)"
+        )
+        return
     known = ", ".join(f"{_year_of(v)} ({_kind(v)})" for v in versions if _year_of(v))
     verdict.differences.append(
         Difference("year", str(entry.year), known, f"year: entry {entry.year}, record {known}")
     )
+
+
+def _names_unseen_published_version(entry: Record, versions: list[Record]) -> bool:
+    """Does the entry name a published version, while only the preprint's record is at hand?"""
+    if any(is_published(v) for v in versions):
+        return False
+    same_doi = bool(entry.doi) and any(
+        v.doi and v.doi.lower() == (entry.doi or "").lower() for v in versions
+    )
+    return same_doi or is_published(entry)
 
 
 def _venue(entry: Record, versions: list[Record], verdict: Verdict) -> None:

@@ -245,12 +245,21 @@ class Record:
 
     @property
     def doi_to_write(self) -> str | None:
-        """What a writer prints: a resolved preprint always has a DOI (arXiv's at least); a
-        published paper only its publisher's (arXiv's DOI names the preprint, not the venue);
-        an unresolved entry only the one its input gave."""
+        """What a writer prints: a resolved preprint its own DOI (arXiv's, never the published
+        version's, which arXiv's record may name: one entry, one version); a published paper
+        only its publisher's (arXiv's DOI names the preprint, not the venue); an unresolved
+        entry only the one its input gave."""
         if self.status == "resolved" and not self.container_title:
-            return self.best_doi
+            return self.arxiv_doi if self.arxiv_id else self.doi
         return self.doi
+
+    @property
+    def unseen_version(self) -> str | None:
+        """The DOI of a published version this resolved preprint's record names but bibx did
+        not look up (offline, or no source held it): written as the preprint, said so."""
+        if self.status == "resolved" and self.arxiv_id and not self.container_title:
+            return self.doi
+        return None
 
     def named_by(self) -> str:
         """What identifies the entry as the user gave it."""

@@ -159,7 +159,24 @@ def resolve_inputs(
     final, merges = deduplicate(resolved)
     for line in merges:
         report("merged", line)
+    say_unseen_versions(final, options.offline, report)
     return Run(final, problems, source_errors, http, options.strict, preamble=preamble)
+
+
+def say_unseen_versions(records: list[Record], offline: bool, report: Report) -> None:
+    """Say which papers are written as their preprints though arXiv's record names a published
+    version (a DOI) that was not looked up: one version per entry, and the user told why."""
+    unseen = [r for r in records if r.unseen_version]
+    if not unseen:
+        return
+    why = "offline" if offline else "no source held it"
+    keys = ", ".join(f"arXiv:{r.arxiv_id} ({r.unseen_version})" for r in unseen[:5])
+    more = f" and {len(unseen) - 5} more" if len(unseen) > 5 else ""
+    report(
+        "warning",
+        f"{count(len(unseen), 'paper')} written as the preprint: arXiv names a published "
+        f"version that was not looked up ({why}): {keys}{more}",
+    )
 
 
 def _on_cluster(

@@ -218,3 +218,36 @@ def test_reference_lists_in_seven_styles_verify_line_by_line(checker):
         flagged = [(v.entry.origin, v.verdict, [d.message for d in v.differences])
                    for v in verdicts if v.verdict != "verified"]  # fmt: skip
         assert len(verdicts) == 65 and not flagged, (path.name, flagged)
+
+
+DEAL_PUBLISHED = """@inproceedings{huang2024deal,
+  title = {DeAL: Decoding-time Alignment for Large Language Models},
+  author = {Huang, James Y. and Sengupta, Sailik and Bonadiman, Daniele and Lai, Yi-An and
+            Gupta, Arshit and Pappas, Nikolaos and Mansour, Saab and Kirchhoff, Katrin and
+            Roth, Dan},
+  year = {2025},
+  booktitle = {Proceedings of the 63rd Annual Meeting of the Association for Computational
+               Linguistics (Volume 1: Long Papers)},
+  pages = {26280--26300},
+  doi = {10.18653/v1/2025.acl-long.1274},
+  eprint = {2402.06147},
+  archiveprefix = {arXiv}
+}
+"""
+
+
+def test_a_correct_published_entry_is_no_false_alarm_offline(tmp_path):
+    """The guide's own "after" entry, checked offline against the preprint's record only: its
+    later year is the published version's, not a contradiction."""
+    bib = tmp_path / "deal.bib"
+    bib.write_text(DEAL_PUBLISHED, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(bib), "--snapshot", str(SNAPSHOT), "--offline"])
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert "1 verified" in result.stderr
+    said = result.stdout + result.stderr
+    assert "year 2025 not checked: the published version was not looked up" in said
+    # the same entry with a year before the preprint's is still a contradiction
+    bib.write_text(DEAL_PUBLISHED.replace("{2025}", "{2019}"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(bib), "--snapshot", str(SNAPSHOT), "--offline"])
+    assert result.exit_code == EXIT_FLAGGED
+    assert "year: entry 2019" in result.stdout + result.stderr

@@ -275,3 +275,24 @@ def test_help_shows_plain_metavars_and_whole_summaries():
         text = runner.invoke(app, [name, "--help"]).stdout
         assert f"[OPTIONS] {metavar}" in text
         assert "list[" not in text and "<path>" not in text and "{" not in text.split("\n")[0]
+
+
+def test_offline_a_preprint_is_written_as_one_version_and_the_user_told(tmp_path):
+    """arXiv's record of DeAL names its ACL 2025 DOI; offline that version is not looked up, so
+    the entry is the preprint, with arXiv's DOI, in every format, and the run says so."""
+    ids = tmp_path / "ids.txt"
+    ids.write_text("2402.06147\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["export", str(ids), "--snapshot", str(SNAPSHOT), "--offline", "-o", f"{tmp_path}/"]
+    )
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert (
+        "1 paper written as the preprint: arXiv names a published version that was not looked "
+        "up (offline): arXiv:2402.06147 (10.18653/v1/2025.acl-long.1274)" in result.stderr
+    )
+    bib = (tmp_path / "ids.bib").read_text(encoding="utf-8")
+    [item] = json.loads((tmp_path / "ids.json").read_text(encoding="utf-8"))
+    rdf = (tmp_path / "ids.rdf").read_text(encoding="utf-8")
+    assert "doi           = {10.48550/arXiv.2402.06147}" in bib and "2025.acl" not in bib
+    assert item["DOI"] == "10.48550/arXiv.2402.06147"
+    assert "2025.acl" not in rdf
