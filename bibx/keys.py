@@ -39,6 +39,11 @@ def base_key(record: Record) -> str:
         cleaned = _KEY_BREAKS.sub("", record.key)
         if cleaned:
             return cleaned
+    if not record.authors and not record.title:  # an id only: the key `bibx cite` would use
+        if record.arxiv_id:
+            return f"arXiv:{record.arxiv_id}"
+        if record.doi and KEY_OK.match(record.doi):
+            return f"doi:{record.doi}"
     first = record.authors[0] if record.authors else None
     author = _ascii((first.family or first.literal or "") if first else "").lower() or "anon"
     title = re.sub(r"(?<=\w)['’](?=\w)", "", record.title or "")  # Google's -> Googles

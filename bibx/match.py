@@ -50,9 +50,23 @@ class Score:
     contradictions: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        parts = [f"{k}={v:.2f}" for k, v in self.signals.items()]
+        """The signals in words: "title 93% alike, all authors in common, 1 year apart"."""
+        parts = [_in_words(name, value) for name, value in self.signals.items()]
         parts += [f"contradiction: {c}" for c in self.contradictions]
         return ", ".join(parts)
+
+
+def _in_words(name: str, value: float) -> str:
+    if name == "doi":
+        return "same DOI"
+    if name == "arxiv_id":
+        return "same arXiv id"
+    if name == "year_gap":
+        gap = round(value)
+        return "same year" if gap == 0 else f"{gap} year{'s' * (gap != 1)} apart"
+    if name == "authors":
+        return "all authors in common" if value >= 1 else f"{value:.0%} of the authors in common"
+    return f"{name} {value:.0%} alike"
 
 
 def similarity(a: str, b: str) -> float:

@@ -247,8 +247,9 @@ class Resolver:
                 extra = f"; its {own} was not found in any source{extra}"
             return unresolved(
                 entry,
-                f"no candidate is close enough (best {best_score.confidence:.2f} < {ACCEPT}: "
-                f"{best.title!r}, {best_score.describe()}){extra}",
+                f"no candidate is close enough (the closest, {best.title!r}, scores "
+                f"{best_score.confidence:.0%} where {ACCEPT:.0%} is needed: "
+                f"{best_score.describe()}){extra}",
             ), None
         # several records of the same paper (arXiv and its Crossref version) are not rivals;
         # only the strongest rival matters, so stop at the first (scored is sorted)

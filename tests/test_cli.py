@@ -152,7 +152,7 @@ def test_resolve_prints_a_table_and_writes_a_report(tmp_path):
         ("unresolved", ""),
     ]
     assert rows[0]["signals"] == "arXiv id look-up" and rows[0]["confidence"] == "1.00"
-    assert "title=0.93" in rows[1]["signals"]
+    assert "title 93% alike" in rows[1]["signals"]
     assert "2306.15595" in rows[2]["signals"] and "2410.01490" in rows[2]["signals"]
     csv_report = tmp_path / "report.csv"
     runner.invoke(app, ["resolve", str(inp), "--snapshot", str(SNAPSHOT), "--no-live", "-q",

@@ -212,3 +212,13 @@ def test_zotero_exports_convert_without_loss(name, tmp_path):
     for key, fields in mine.items():
         # a biblatex file stays biblatex: every field kept, as written
         assert fields == theirs[key], key
+
+
+def test_converting_ids_invents_nothing_and_keys_them_by_id(tmp_path):
+    ids = tmp_path / "ids.txt"
+    ids.write_text("2305.18290\n10.18653/v1/2025.acl-long.1274\n", encoding="utf-8")
+    result = bibx("convert", str(ids), "-f", "bibtex")
+    assert result.exit_code == EXIT_OK
+    assert "@misc{arXiv:2305.18290," in result.stdout
+    assert "@misc{doi:10.18653/v1/2025.acl-long.1274," in result.stdout
+    assert "n.d." not in result.stdout and "anon" not in result.stdout
