@@ -22,14 +22,16 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from bibx.errors import BibxError, NotCached
 from bibx.ids import issued_from_arxiv_id, preprint_venue
 from bibx.match import ACCEPT, is_published, same_work, similarity, title_similarity
-from bibx.model import Name, Record
+from bibx.model import RETRACTIONS, Name, Record, Update
 from bibx.resolver import Case, Resolver
 from bibx.text import match_key
 from bibx.vocab.venues import same_venue, venues_named
 
-VERDICTS = ("not-found", "disagrees", "could-not-check", "verified")  # worst first
+# worst first: a work taken back is worse than a wrong field
+VERDICTS = ("retracted", "withdrawn", "not-found", "disagrees", "could-not-check", "verified")
 # A family name this close to one of the record's (fuzz.ratio) is that author, misspelt.
 NAME_TYPO = 75
 # A title at least this close to the entry's is named as the nearest one when none matched.
@@ -61,9 +63,19 @@ class Verdict:
     notes: list[str] = field(default_factory=list)
     searched: list[str] = field(default_factory=list)  # sources asked
 
+    notice: Update | None = None  # the retraction or withdrawal, when the work was taken back
+
     @property
     def versions(self) -> list[Record]:
         return [r for r in (self.record, self.published) if r is not None]
+
+    @property
+    def doi_asked(self) -> str | None:
+        """The publisher DOI of the work found (its published version's), asked for notices."""
+        for record in reversed(self.versions):
+            if record.doi and not record.doi.lower().startswith("10.48550/"):
+                return record.doi.lower()
+        return None
 
 
 def check(entries: Sequence[Record], resolver: Resolver) -> list[Verdict]:
@@ -98,7 +110,47 @@ def check(entries: Sequence[Record], resolver: Resolver) -> list[Verdict]:
                 verdicts[i] = _compare(entries[i], _with_preprint(pending[i], case), by_id[i])
             else:
                 verdicts[i] = _by_title(entries[i], case, by_id.get(i, []), resolver)
-    return [verdicts[i] for i in range(len(entries))]
+    out = [verdicts[i] for i in range(len(entries))]
+    _notices(out, resolver)
+    return out
+
+
+# ---------------------------------------------------------------- retractions, corrections
+
+
+def _notices(verdicts: list[Verdict], resolver: Resolver) -> None:
+    """Each found work's notices: those its records carry (Crossref's `updated-by`, arXiv's
+    withdrawal), and, for the DOIs whose records say nothing, those found from the notice's side
+    (one request a batch). A retraction or withdrawal of any version (a preprint whose published
+    version was retracted too) is the verdict; a correction or an expression of concern a note."""
+    quiet = [
+        v.doi_asked for v in verdicts if v.doi_asked and not any(r.updates for r in v.versions)
+    ]
+    found: dict[str, list[Update]] = {}
+    for source in resolver.sources:
+        try:
+            for doi, said in source.notices([d for d in quiet if d]).items():
+                found.setdefault(doi, []).extend(said)
+        except NotCached:
+            continue  # offline, never asked: nothing to say, as for any other look-up
+        except BibxError as exc:
+            for verdict in verdicts:
+                if verdict.doi_asked:
+                    verdict.notes.append(f"notices not checked ({source.name}: {exc})")
+    for verdict in verdicts:
+        updates = [u for r in verdict.versions for u in r.updates]
+        updates += found.get(verdict.doi_asked or "", [])
+        seen = set()
+        for update in updates:
+            if (update.kind, update.doi) in seen:
+                continue
+            seen.add((update.kind, update.doi))
+            if update.kind in RETRACTIONS:
+                verdict.verdict = "withdrawn" if update.kind == "withdrawal" else "retracted"
+                verdict.notes.insert(0, f"{verdict.verdict}: {update.describe()}")
+                verdict.notice = update
+            else:
+                verdict.notes.append(f"{update.kind.replace('_', ' ')}: {update.describe()}")
 
 
 # ------------------------------------------------------------------------------ finding the work

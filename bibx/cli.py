@@ -626,7 +626,7 @@ def check(
             help="Exit 6 when an entry gets one of these verdicts, comma-separated: "
             f"{', '.join(VERDICT_NAMES)}; 'none' never fails.",
         ),
-    ] = "disagrees,not-found",
+    ] = "retracted,withdrawn,disagrees,not-found",
     form: FromOpt = None,
     quiet: QuietOpt = False,
     *,

@@ -139,3 +139,18 @@ def preprint_venue(venue: str | None, volume: str | None = None) -> PaperId | No
     if not found.arxiv_id and volume:
         found = identify(volume.strip().removeprefix("abs/"))
     return found
+
+
+# How arXiv authors word a withdrawal in the comment of the version that withdraws a paper
+# ("This paper has been withdrawn by the author due to ...", "Withdrawn: ..."); arXiv then
+# serves that version with no full text.
+_WITHDRAWN = re.compile(
+    r"^\s*withdrawn\b|\b(?:paper|article|manuscript|submission|preprint|work)\s+(?:has\s+been|"
+    r"is|was)\s+withdrawn\b|\bwithdrawn\s+by\s+(?:the\s+)?(?:authors?|arxiv|admin)",
+    re.IGNORECASE,
+)
+
+
+def withdrawn_by(comment: str | None) -> bool:
+    """Does an arXiv version's comment say the paper is withdrawn?"""
+    return bool(comment and _WITHDRAWN.search(comment))

@@ -181,7 +181,7 @@ def fuller_authors(mine: Record, theirs: Record) -> bool:
 # never the preprint's venue, date, URL or the DOI it names (not checked against the venue).
 PAPER_FIELDS = frozenset(
     {"title", "authors", "et_al", "abstract", "arxiv_id", "arxiv_version", "arxiv_class",
-     "arxiv_updated", "categories", "journal_ref"}
+     "arxiv_updated", "categories", "journal_ref", "updates"}
 )  # fmt: skip
 
 

@@ -158,6 +158,36 @@ class Attachment:
     mode: int = 2
 
 
+@dataclass(frozen=True)
+class Update:
+    """A notice about a work: a retraction, a correction, an expression of concern (Crossref's
+    `updated-by`/`update-to`, from the publisher or Retraction Watch), or arXiv's withdrawal."""
+
+    kind: str  # Crossref's type: "retraction", "correction", "expression_of_concern", ...;
+    # "withdrawal" for a withdrawn arXiv paper
+    doi: str | None = None  # the notice's own DOI
+    date: tuple[int, ...] | None = None
+    source: str | None = None  # "retraction-watch", "publisher", "arxiv"
+    label: str | None = None  # as the source words it ("Retraction", the withdrawal comment)
+
+    def describe(self) -> str:
+        """`retraction 10.1021/acsami.9b11759, 2019-07-26, Retraction Watch`"""
+        parts = [self.kind.replace("_", " ")]
+        if self.doi:
+            parts.append(self.doi)
+        if self.date:
+            parts.append("-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(self.date)))
+        if self.source:
+            parts.append(SOURCE_NAMES.get(self.source, self.source))
+        return ", ".join(parts)
+
+
+SOURCE_NAMES = {"retraction-watch": "Retraction Watch", "publisher": "the publisher",
+                "arxiv": "arXiv"}  # fmt: skip
+# notices that take a work back: citing it needs the reader told
+RETRACTIONS = frozenset({"retraction", "withdrawal", "removal", "partial_retraction"})
+
+
 class RawField(NamedTuple):
     """A field of a .bib entry exactly as written (`{\\noopsort{1973c}}1981`, `"10~" # jan`,
     `apj`): what a BibTeX writer writes back while the value it feeds is unchanged. (A tuple:
@@ -200,6 +230,8 @@ class Record:
     collections: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    # notices about the work (retractions, corrections, arXiv's withdrawal), as its sources say
+    updates: list[Update] = field(default_factory=list)
     # arXiv
     arxiv_id: str | None = None  # unversioned: "2410.11817", "hep-th/9901001"
     arxiv_version: int | None = None
@@ -252,6 +284,11 @@ class Record:
         if self.status == "resolved" and not self.container_title:
             return self.arxiv_doi if self.arxiv_id else self.doi
         return self.doi
+
+    @property
+    def retraction(self) -> Update | None:
+        """The notice that takes this work back (retracted, withdrawn), if any."""
+        return next((u for u in self.updates if u.kind in RETRACTIONS), None)
 
     @property
     def unseen_version(self) -> str | None:

@@ -60,7 +60,8 @@ def render_report(rows: list[dict[str, str]], suffix: str) -> str:
 
 CHECK_COLUMNS = ["input", "key", "verdict", "title", "found", "found_title", "differences",
                  "notes"]  # fmt: skip
-HEADINGS = {"not-found": "not found", "disagrees": "disagrees",
+HEADINGS = {"retracted": "RETRACTED", "withdrawn": "WITHDRAWN", "not-found": "not found",
+            "disagrees": "disagrees",
             "could-not-check": "could not check", "verified": "verified"}  # fmt: skip
 
 
@@ -148,7 +149,10 @@ def render_check(verdicts: list[Verdict]) -> str:
 def check_summary(verdicts: list[Verdict]) -> str:
     counts = {name: sum(v.verdict == name for v in verdicts) for name in VERDICTS}
     entries = f"{len(verdicts)} {'entry' if len(verdicts) == 1 else 'entries'}"
+    taken_back = ""
+    if counts["retracted"] or counts["withdrawn"]:
+        taken_back = f"{counts['retracted']} retracted, {counts['withdrawn']} withdrawn, "
     return (
-        f"{entries}: {counts['verified']} verified, {counts['disagrees']} disagree, "
+        f"{entries}: {taken_back}{counts['verified']} verified, {counts['disagrees']} disagree, "
         f"{counts['not-found']} not found, {counts['could-not-check']} could not be checked"
     )

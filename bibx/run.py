@@ -160,7 +160,20 @@ def resolve_inputs(
     for line in merges:
         report("merged", line)
     say_unseen_versions(final, options.offline, report)
+    say_retractions(final, report)
     return Run(final, problems, source_errors, http, options.strict, preamble=preamble)
+
+
+def say_retractions(records: list[Record], report: Report) -> None:
+    """Say, every run, each work written though it was taken back (retracted, withdrawn),
+    by the key it is written under: the user decides, knowing."""
+    from bibx.keys import assign_keys
+
+    for record, key in zip(records, assign_keys(records), strict=True):
+        notice = record.retraction
+        if notice is not None:
+            what = "withdrawn" if notice.kind == "withdrawal" else "retracted"
+            report("warning", f"{key}: {what} ({notice.describe()}); written all the same")
 
 
 def say_unseen_versions(records: list[Record], offline: bool, report: Report) -> None:
@@ -305,6 +318,7 @@ def enrich_file(
     for line in result.warnings:
         report("warning", line)
     records = [e.record for e in result.entries]
+    say_retractions(records, report)
     source_errors = source_failures(resolver, _unresolved(records), sources.strict, report)
     for line in result.duplicates:
         report("duplicate", line)
@@ -349,6 +363,7 @@ def cite_documents(
     source_errors = (
         source_failures(made[0], _unresolved(records), sources.strict, report) if made else []
     )
+    say_retractions(records, report)
     if records:
         keys = ", ".join(r.key or "" for r in records)
         report("info", f"{result.target}: added {count(len(records))} ({keys})")
@@ -367,7 +382,7 @@ def check_inputs(
     inputs: list[str],
     form: str | None,
     options: SourceOptions,
-    fail_on: frozenset[str] = frozenset({"disagrees", "not-found"}),
+    fail_on: frozenset[str] = frozenset({"retracted", "withdrawn", "disagrees", "not-found"}),
     report: Report = ignore,
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,

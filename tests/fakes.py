@@ -326,6 +326,9 @@ class FakeCrossref(FakeService):
         for path in (FIXTURES / "reference/crossref").glob("work_*.json"):
             message = json.loads(path.read_text("utf-8"))["message"]
             self.works[message["DOI"].lower()] = message
+        for path in (FIXTURES / "reference/crossref").glob("works_*notices*.json"):
+            for message in json.loads(path.read_text("utf-8"))["message"]["items"]:
+                self.works[message["DOI"].lower()] = message  # notices: real update-to
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
         if path.startswith("/works/"):
@@ -333,6 +336,20 @@ class FakeCrossref(FakeService):
             if doi in self.works:
                 return 200, "application/json", _envelope("work", self.works[doi]), {}
             return 404, "text/plain", b"Resource not found.", {}
+        if path == "/works" and query.get("filter", [""])[0].startswith("updates:"):
+            wanted: list[str] = []
+            for piece in query["filter"][0].split(","):  # a piece with no name: a comma in a DOI
+                if piece.startswith("updates:"):
+                    wanted.append(piece.split(":", 1)[1].lower())
+                elif wanted:
+                    wanted[-1] += "," + piece.lower()
+            notices = [
+                m
+                for m in self.works.values()
+                if any((u.get("DOI") or "").lower() in wanted for u in m.get("update-to") or [])
+            ]
+            message = {"total-results": len(notices), "items": notices, "items-per-page": 100}
+            return 200, "application/json", _envelope("work-list", message), {}
         if path == "/works":
             text = query.get("query.bibliographic", [""])[0]
             rows = int(query.get("rows", ["20"])[0])

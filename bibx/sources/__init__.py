@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
 from bibx.errors import SourceError
-from bibx.model import Record
+from bibx.model import Record, Update
 from bibx.progress import Progress
 
 if TYPE_CHECKING:  # requests and requests-cache are imported only when a live source is built
@@ -59,6 +59,11 @@ class Source:
 
     def search(self, entry: Record, limit: int = CANDIDATES) -> list[Record]:
         return []
+
+    def notices(self, dois: list[str]) -> dict[str, list[Update]]:
+        """Notices (retractions, corrections) about these DOIs that the works' own records
+        may not carry, by DOI: a source that knows them from the notice's side says so."""
+        return {}
 
     def plan(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
         """The requests a search for `titles` entries and a look-up of these ids need at least,

@@ -17,8 +17,8 @@ from datetime import datetime
 from lxml import etree
 
 from bibx.errors import SourceError
-from bibx.ids import identify
-from bibx.model import Name, Record
+from bibx.ids import identify, withdrawn_by
+from bibx.model import Name, Record, Update
 from bibx.sources import LiveSource, host
 from bibx.sources.http import Clock, RateLimiter, Sleep
 from bibx.text import STOPWORDS, tex_to_text, words
@@ -105,6 +105,8 @@ def entry_to_record(entry: etree._Element, source: str = "arxiv-api") -> Record 
         journal_ref=_text(entry, "arxiv:journal_ref"),
         note=_text(entry, "arxiv:comment"),
     )
+    if withdrawn_by(record.note):
+        record.updates = [Update("withdrawal", None, record.arxiv_updated, "arxiv", record.note)]
     return record.mark(f"{source}:{arxiv_id}v{version}" if version else f"{source}:{arxiv_id}")
 
 

@@ -17,13 +17,15 @@ from urllib.parse import quote
 
 from bibx.errors import SourceError
 from bibx.ids import identify
-from bibx.model import Name, Record
+from bibx.model import Name, Record, Update
 from bibx.sources import LiveSource, host
 from bibx.sources.http import Clock, HttpSession, RateLimiter, Sleep
 from bibx.text import squash
 
 DEFAULT_API = "https://api.crossref.org"
 ROWS = 5
+UPDATES_BATCH = 20  # DOIs asked for notices in one request (the URL stays under 2 kB)
+UPDATES_ROWS = 100  # notices a batch may have: a work has a handful at most
 SEARCH_THREADS = 3  # the polite pool allows 3 searches in flight
 SELECT = (
     "DOI,title,author,issued,published,published-print,published-online,container-title,type,"
@@ -104,8 +106,52 @@ def work_to_record(message: dict[str, Any], source: str = "crossref") -> Record:
         doi=doi or None,
         url=f"https://doi.org/{doi}" if doi else None,
         abstract=_strip_markup(abstract) if isinstance(abstract, str) else None,
+        updates=updated_by(message),
     )
     return record.mark(f"{source}:{doi}")
+
+
+def _update(entry: dict[str, Any], source: str | None = None) -> Update | None:
+    kind = str(entry.get("type") or "").strip().lower()
+    if not kind:
+        return None
+    parts = (entry.get("updated") or {}).get("date-parts") or [[]]
+    date = tuple(p for p in (parts[0] if parts else [])[:3] if isinstance(p, int)) or None
+    return Update(
+        kind=kind,
+        doi=str(entry.get("DOI") or "").lower() or None,
+        date=date,
+        source=str(entry.get("source") or source or "publisher"),
+        label=entry.get("label") or None,
+    )
+
+
+def updated_by(message: dict[str, Any]) -> list[Update]:
+    """The notices a work's own record carries (`updated-by`): what a retraction, correction
+    or expression of concern says of it; a new version of itself is no notice."""
+    doi = str(message.get("DOI") or "").lower()
+    out = []
+    for entry in message.get("updated-by") or []:
+        update = _update(entry) if isinstance(entry, dict) else None
+        if update and update.kind != "new_version" and update.doi != doi:
+            out.append(update)
+    return out
+
+
+def notices_of(notice: dict[str, Any], dois: set[str]) -> dict[str, list[Update]]:
+    """What a notice's record (from `filter=updates:`) says of each of `dois` (`update-to`)."""
+    own = str(notice.get("DOI") or "").lower() or None
+    out: dict[str, list[Update]] = {}
+    for entry in notice.get("update-to") or []:
+        if not isinstance(entry, dict):
+            continue
+        target = str(entry.get("DOI") or "").lower()
+        update = _update(entry)
+        if target in dois and update and update.kind != "new_version" and target != own:
+            out.setdefault(target, []).append(
+                Update(update.kind, own, update.date, update.source, update.label)
+            )
+    return out
 
 
 def _message(body: bytes, what: str) -> dict[str, Any]:
@@ -191,6 +237,36 @@ class Crossref(LiveSource):
             record = self.work(doi)
             if record is not None:
                 found[doi] = record
+        return found
+
+    def notices(self, dois: list[str]) -> dict[str, list[Update]]:
+        """Notices about each DOI found from the notice's side: the works whose `update-to`
+        names it (`filter=updates:{doi}`, several DOIs a request: the same filter given twice
+        is OR). A DOI holding a comma would split the filter list: it is asked alone. A work's
+        own record may not name its retraction (`updated-by` is the publisher's or Retraction
+        Watch's to add), so this is asked too: neither side alone catches every case."""
+        wanted = list(dict.fromkeys(d.lower() for d in dois if identify(d).doi))
+        plain = [d for d in wanted if "," not in d]
+        batches = [plain[i : i + UPDATES_BATCH] for i in range(0, len(plain), UPDATES_BATCH)]
+        batches += [[d] for d in wanted if "," in d]
+        found: dict[str, list[Update]] = {}
+        for batch in batches:
+            response = self.http.get(
+                f"{self.url}/works",
+                params={"filter": ",".join(f"updates:{d}" for d in batch), "rows": UPDATES_ROWS},
+                limit=self._search_limit,
+            )
+            if response.status_code != 200:
+                raise SourceError(f"Crossref answered HTTP {response.status_code} for notices")
+            try:
+                items = _message(response.content, "notices").get("items") or []
+            except SourceError:
+                self.http.forget(response)
+                raise
+            for item in items:
+                if isinstance(item, dict):
+                    for doi, said in notices_of(item, set(batch)).items():
+                        found.setdefault(doi, []).extend(said)
         return found
 
     def search(self, entry: Record, limit: int = ROWS) -> list[Record]:

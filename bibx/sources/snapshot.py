@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from bibx.errors import SourceError
-from bibx.ids import identify, issued_from_arxiv_id
+from bibx.ids import identify, issued_from_arxiv_id, withdrawn_by
 from bibx.match import ACCEPT, title_similarity
-from bibx.model import Name, Record
+from bibx.model import Name, Record, Update
 from bibx.sources.local_index import LocalIndex
 from bibx.text import STOPWORDS, match_key, tex_to_text, words
 
@@ -108,6 +108,8 @@ def to_record(data: dict[str, Any], source: str = "arxiv-snapshot") -> Record:
         url=f"https://arxiv.org/abs/{arxiv_id}",
         publisher="arXiv",
     )
+    if withdrawn_by(record.note):
+        record.updates = [Update("withdrawal", None, None, "arxiv", record.note)]
     return record.mark(f"{source}:{arxiv_id}")
 
 

@@ -304,8 +304,14 @@ def _untouched(record: Record, options: WriteOptions) -> bool:
     )
 
 
-def _comment(record: Record) -> str:
-    """A line above a doubtful entry saying why; BibTeX and biber skip text between entries."""
+def _comment(record: Record, options: WriteOptions | None = None) -> str:
+    """A line above a doubtful entry saying why (and, with --annotate, above a retracted or
+    withdrawn work saying so); BibTeX and biber skip text between entries."""
+    notice = record.retraction
+    if notice is not None and options is not None and options.annotate:
+        what = "withdrawn" if notice.kind == "withdrawal" else "retracted"
+        line = re.sub(r"\s+", " ", f"{what}: {notice.describe()}").replace("@", "(at)")
+        return f"% bibx: {line[:300]}\n" + _comment(record)
     if not doubtful(record.status):
         return ""
     why = re.sub(r"\s+", " ", f"{record.status}: {record.reason or ''}").replace("@", "(at)")
@@ -316,7 +322,9 @@ def _entry(record: Record, key: str, options: WriteOptions, lost: set[str]) -> s
     pairs = fields(record, options, lost)
     width = max(len(name) for name, _ in pairs) if pairs else 0
     body = ",\n".join(f"  {name.ljust(width)} = {value}" for name, value in pairs)
-    return f"{_comment(record)}@{entry_type(record, options.dialect)}{{{key},\n{body}\n}}\n"
+    return (
+        f"{_comment(record, options)}@{entry_type(record, options.dialect)}{{{key},\n{body}\n}}\n"
+    )
 
 
 def write(records: list[Record], options: WriteOptions | None = None) -> WriteResult:

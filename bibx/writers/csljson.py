@@ -84,6 +84,8 @@ def item(record: Record, key: str, options: WriteOptions | None = None) -> dict[
         custom["arxiv-journal-ref"] = record.journal_ref
     if record.et_al:
         custom["authors-incomplete"] = True  # the input's list ended in "and others"
+    if record.updates:  # retractions, corrections: every format carries what bibx knows
+        custom["bibx-notices"] = [u.describe() for u in record.updates]
     if record.collections:
         custom["collections"] = record.collections  # a Zotero library's; citeproc ignores it
     if record.attachments:

@@ -318,6 +318,10 @@ def _notes(record: Record, options: WriteOptions) -> list[str]:
         if text:
             notes.append(text)
     notes.extend(n for n in record.notes if n not in notes)
+    if options.annotate and record.retraction is not None:
+        notice = record.retraction
+        what = "Withdrawn" if notice.kind == "withdrawal" else "Retracted"
+        notes.append(f"{what}: {notice.describe()}")
     if options.annotate and record.reason:
         notes.append(f"bibx: {record.status}: {record.reason}")
     return notes
