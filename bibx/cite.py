@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bibx.documents import ALL, Citations, read_document
 from bibx.errors import BibxError
-from bibx.ids import PaperId, identify
+from bibx.ids import PaperId, identify, other_ids
 from bibx.keys import KEY_OK
 from bibx.model import Record
 from bibx.output import write_atomic
@@ -85,7 +85,10 @@ def cite(
     wanted: list[Record] = []
     for key in missing:
         paper = identifier_of(key)
-        if paper is None:
+        other = other_ids(key)  # isbn:…, pmid:…, pmcid:…
+        if paper is None and other and KEY_OK.match(key):
+            wanted.append(Record(vars=other, key=key, origin=f"cited as {key}"))
+        elif paper is None:
             near = difflib.get_close_matches(key, existing, n=3, cutoff=0.6)
             why = f"not in {target.name}" + (f" (nearest: {', '.join(near)})" if near else "")
             result.undefined.append((key, why))

@@ -154,3 +154,82 @@ _WITHDRAWN = re.compile(
 def withdrawn_by(comment: str | None) -> bool:
     """Does an arXiv version's comment say the paper is withdrawn?"""
     return bool(comment and _WITHDRAWN.search(comment))
+
+
+# --- other schemes: ISBN, PubMed, PubMed Central ---------------------------------------------
+
+_ISBN_PREFIX = re.compile(r"^\s*(?:isbn(?:-1[03])?\s*:?\s*)", re.IGNORECASE)
+_ISBN_BODY = re.compile(r"^(?:97[89][\d\s-]{10,16}|[\d\s-]{9,13}[\dXx])$")
+
+
+def _isbn10_ok(digits: str) -> bool:
+    total = sum((10 - i) * (10 if c in "Xx" else int(c)) for i, c in enumerate(digits))
+    return len(digits) == 10 and total % 11 == 0
+
+
+def _isbn13_check(first12: str) -> str:
+    return str((10 - sum((3 if i % 2 else 1) * int(c) for i, c in enumerate(first12)) % 10) % 10)
+
+
+def parse_isbn(text: str | None) -> str | None:
+    """An ISBN-13 (digits only) for an ISBN-10 or -13 written with or without hyphens, spaces or
+    an `ISBN` prefix, when its check digit is right; else None. ISBN-10 and its ISBN-13 are one
+    book, so both come out as the same ISBN-13."""
+    if not text:
+        return None
+    body = _ISBN_PREFIX.sub("", text.strip())
+    if not _ISBN_BODY.match(body):
+        return None
+    digits = re.sub(r"[\s-]", "", body)
+    if len(digits) == 10 and _isbn10_ok(digits):
+        first12 = "978" + digits[:9]
+        return first12 + _isbn13_check(first12)
+    if len(digits) == 13 and digits.isdigit() and digits[-1] == _isbn13_check(digits[:12]):
+        return digits
+    return None
+
+
+_PMID = re.compile(
+    r"^\s*(?:pmid\s*:?\s*|pubmed\s*:?\s*|https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pubmed|"
+    r"pubmed\.ncbi\.nlm\.nih\.gov)/)(\d{1,9})/?\s*$",
+    re.IGNORECASE,
+)
+_PMCID = re.compile(
+    r"^\s*(?:pmcid\s*:?\s*)?(?:https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pmc/articles|"
+    r"pmc\.ncbi\.nlm\.nih\.gov/articles)/)?(PMC\d{4,9})/?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_pmid(text: str | None) -> str | None:
+    """A PubMed id from `pmid:34265844`, `PMID: 34265844` or a PubMed URL (a bare number is
+    not one: it could be anything)."""
+    match = _PMID.match(text or "")
+    return match.group(1).lstrip("0") or None if match else None
+
+
+def parse_pmcid(text: str | None) -> str | None:
+    """A PubMed Central id, `PMC1234567`, from itself, `pmcid:…` or a PMC URL."""
+    match = _PMCID.match(text or "")
+    return match.group(1).upper() if match else None
+
+
+# Identifier schemes beyond arXiv and DOI: (scheme, CSL variable, parser). A reader puts what it
+# recognises into the record's CSL variable; the resolver asks the sources that declare the
+# scheme (`Source.schemes`); `bibx cite` reads `scheme:value` keys.
+SCHEMES = (
+    ("isbn", "ISBN", parse_isbn),
+    ("pmid", "PMID", parse_pmid),
+    ("pmcid", "PMCID", parse_pmcid),
+)
+
+
+def other_ids(text: str | None) -> dict[str, str]:
+    """The identifiers of the other schemes `text` is (`isbn:978-…`, `PMID: 123`, `PMC123…`),
+    by CSL variable: {"ISBN": "9780262035613"}."""
+    out = {}
+    for _, variable, parse in SCHEMES:
+        found = parse(text)
+        if found:
+            out[variable] = found
+    return out

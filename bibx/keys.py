@@ -44,6 +44,9 @@ def base_key(record: Record) -> str:
             return f"arXiv:{record.arxiv_id}"
         if record.doi and KEY_OK.match(record.doi):
             return f"doi:{record.doi}"
+        for variable in ("ISBN", "PMID", "PMCID"):
+            if record.vars.get(variable):
+                return f"{variable.lower()}:{record.vars[variable]}"
     first = record.authors[0] if record.authors else None
     author = _ascii((first.family or first.literal or "") if first else "").lower() or "anon"
     title = re.sub(r"(?<=\w)['’](?=\w)", "", record.title or "")  # Google's -> Googles

@@ -158,6 +158,10 @@ def identity(record: Record) -> str:
 VENUE_FIELDS = ("type", "container_title", "volume", "issue", "page", "publisher", "issued")
 
 
+# works published on their own, with no container: a source's publisher is theirs
+STANDALONE = frozenset({"book", "thesis", "report", "software", "dataset", "patent", "pamphlet"})
+
+
 def is_published(record: Record) -> bool:
     """Does the record name a published version: a venue, and a type that has one?"""
     return bool(record.container_title) and record.type != "article"
@@ -193,8 +197,8 @@ def _fills(entry: Record, found: Record, name: str) -> bool:
         # a published record of another year may be another version (a journal extension of
         # a conference paper): its pages and volume are not the entry's
         return is_published(found) and (not entry.year or entry.year == found.year)
-    if is_published(found):
-        return True
+    if is_published(found) or found.type in STANDALONE:
+        return True  # a book's, a report's, a dataset's publisher is its own
     return name not in ("publisher", "type")  # a preprint server is no publisher
 
 

@@ -302,12 +302,19 @@ class Record:
         """What identifies the entry as the user gave it."""
         if self.arxiv_id and not self.title:
             return f"arXiv:{self.arxiv_id}"
-        return self.title or (f"doi:{self.doi}" if self.doi else "") or self.key or ""
+        if self.title:
+            return self.title
+        if self.doi:
+            return f"doi:{self.doi}"
+        for variable in ("ISBN", "PMID", "PMCID"):
+            if self.vars.get(variable):
+                return f"{variable.lower()}:{self.vars[variable]}"
+        return self.key or ""
 
     def label(self) -> str:
         """How to name this entry to the user in messages."""
         where = f"{self.origin}: " if self.origin else ""
-        what = self.title or self.arxiv_id or self.doi or self.key or "(empty entry)"
+        what = self.title or self.arxiv_id or self.doi or self.named_by() or "(empty entry)"
         if len(what) > 80:
             what = what[:77] + "..."
         return f"{where}{what}"

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from bibx.errors import SourceError
+from bibx.ids import SCHEMES
 from bibx.match import (
     ACCEPT,
     ID_TITLE_MISMATCH,
@@ -170,14 +171,21 @@ class Resolver:
                     by_doi.update({k.lower(): v for k, v in source.lookup_doi(missing).items()})
             except SourceError as exc:
                 problems.append(self._note(source, exc))
+        by_other = self._by_other_ids(cases, problems)
         for case in cases:
             entry = case.entry
             found = (by_arxiv.get(entry.arxiv_id) if entry.arxiv_id else None) or (
                 by_doi.get(entry.doi.lower()) if entry.doi else None
             )
+            other = None if found or entry.arxiv_id or entry.doi else _other_id(entry)
+            if other is not None:
+                found = by_other.get(other)
             if found is not None:
-                case.outcome = self._check_identity(entry, found)
+                case.outcome = self._check_identity(entry, found, other[0] if other else None)
                 case.found = found if case.outcome.status == "resolved" else None
+            elif other is not None and not entry.title:
+                why = "; ".join(problems) or "not found in any source"
+                case.outcome = unresolved(entry, f"{other[0]} {other[1]}: {why}")
             elif (entry.arxiv_id or entry.doi) and not entry.title:
                 what = f"arXiv id {entry.arxiv_id}" if entry.arxiv_id else f"DOI {entry.doi}"
                 why = "; ".join(problems) or "not found in any source"
@@ -364,9 +372,34 @@ class Resolver:
                     case.outcome = with_published(record, version)
                     case.published = version
 
-    def _check_identity(self, entry: Record, found: Record) -> Record:
+    def _by_other_ids(
+        self, cases: list[Case], problems: list[str]
+    ) -> dict[tuple[str, str], Record]:
+        """Look-ups by the other identifier schemes (ISBN, PubMed id), each in the sources that
+        declare it, for the entries that have no arXiv id or DOI: {(scheme, id): record}."""
+        wanted: dict[str, set[str]] = {}
+        for case in cases:
+            entry = case.entry
+            other = None if entry.arxiv_id or entry.doi else _other_id(entry)
+            if other is not None:
+                wanted.setdefault(other[0], set()).add(other[1])
+        found: dict[tuple[str, str], Record] = {}
+        for scheme, ids in wanted.items():
+            for source in self.sources:
+                missing = sorted(i for i in ids if (scheme, i) not in found)
+                if not missing or scheme not in source.schemes:
+                    continue
+                try:
+                    self._looking_up(source, len(missing), scheme.upper())
+                    for key, record in source.lookup_ids(scheme, missing).items():
+                        found[(scheme, key)] = record
+                except SourceError as exc:
+                    problems.append(self._note(source, exc))
+        return found
+
+    def _check_identity(self, entry: Record, found: Record, scheme: str | None = None) -> Record:
         """An id names one record; a title given beside it must not contradict it."""
-        how = "arXiv id" if entry.arxiv_id else "DOI"
+        how = scheme.upper() if scheme else "arXiv id" if entry.arxiv_id else "DOI"
         if entry.title and found.title:
             title = similarity(entry.title, found.title)
             if title < ID_TITLE_MISMATCH:
@@ -390,3 +423,16 @@ def _offline(sources: list[Source]) -> str:
 def _names(sources: list[Source]) -> str:
     """The sources a stage asks, a live service named as offline when it is."""
     return ", ".join(s.name for s in sources) + _offline(sources)
+
+
+def _other_id(entry: Record) -> tuple[str, str] | None:
+    """The entry's identifier of another scheme (ISBN, PubMed id, PMC id), normalised, if any:
+    ("isbn", "9780262035613")."""
+    for scheme, variable, parse in SCHEMES:
+        value = entry.vars.get(variable)
+        if not value:
+            continue
+        normal = parse(value) or parse(f"{scheme}:{value}")
+        if normal:
+            return scheme, normal
+    return None

@@ -545,3 +545,73 @@ def sources(http: HttpSession, arxiv: FakeArxiv, crossref: FakeCrossref, dblp=No
     if dblp is not None:
         found.append(DblpAPI(http, dblp.api))
     return found
+
+
+# ---------------------------------------------- DOI content negotiation, Open Library, PubMed
+
+
+class FakeDoi(FakeService):
+    """doi.org's content negotiation: `/{doi}` answers the CSL-JSON the registration agency
+    serves (the real DataCite and JaLC answers of fixtures/reference/), else 404 as DataCite's."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        self.items: dict[str, dict] = {}
+        for path in (
+            FIXTURES / "reference/csl/doi-cn-datacite-csl_10.5281_zenodo.8242099.json",
+            FIXTURES / "reference/doi-cn/jalc-cn-csl_10.18942_apg.201812.json",
+        ):
+            data = json.loads(path.read_text("utf-8"))
+            item = data[0] if isinstance(data, list) else data
+            self.items[str(item["DOI"]).lower()] = item
+        self.not_found = (
+            FIXTURES / "reference/doi-cn/datacite-cn_404_unknown-doi.txt"
+        ).read_bytes()
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        doi = unquote(path.lstrip("/")).lower()
+        if doi in self.items:
+            return 200, "application/vnd.citationstyles.csl+json", json.dumps(
+                self.items[doi]).encode(), {}  # fmt: skip
+        return 404, "text/plain", self.not_found, {}
+
+
+class FakeOpenLibrary(FakeService):
+    """`/api/books?bibkeys=ISBN:…&format=json&jscmd=data`: the real answer for ISBN
+    9780316030571, an empty object for any other, as Open Library answers an unknown ISBN."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        path = FIXTURES / "reference/openlibrary/api-books_jscmd-data_ISBN-9780316030571.json"
+        self.books: dict[str, dict] = json.loads(path.read_text("utf-8"))
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        if path != "/api/books":
+            return 404, "text/plain", b"not found", {}
+        keys = query.get("bibkeys", [""])[0].split(",")
+        found = {k: self.books[k] for k in keys if k in self.books}
+        return 200, "application/json", json.dumps(found).encode(), {}
+
+
+class FakePubMed(FakeService):
+    """E-utilities' `esummary.fcgi?db=pubmed&id=…&retmode=json`: the real summaries of PMIDs
+    30939045 and 36723951; an unknown id gets the error entry NCBI gives it."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        self.summaries: dict[str, dict] = {}
+        for path in (FIXTURES / "reference/ncbi").glob("esummary_pubmed_*.json"):
+            result = json.loads(path.read_text("utf-8"))["result"]
+            for uid in result["uids"]:
+                self.summaries[uid] = result[uid]
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        if path != "/esummary.fcgi":
+            return 404, "text/plain", b"not found", {}
+        ids = query.get("id", [""])[0].split(",")
+        result: dict = {"uids": [i for i in ids if i in self.summaries]}
+        for uid in ids:
+            result[uid] = self.summaries.get(
+                uid, {"uid": uid, "error": "cannot get document summary"}
+            )
+        return 200, "application/json", json.dumps({"result": result}).encode(), {}

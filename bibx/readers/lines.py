@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bibx.ids import identify
+from bibx.ids import identify, other_ids
 from bibx.model import Name, Record
 from bibx.readers import ReadResult
 from bibx.text import squash
@@ -69,6 +69,9 @@ def parse_line(line: str, origin: str) -> Record:
             origin=origin,
             input_form=NAME,
         )
+    other = other_ids(item)  # an ISBN, a PubMed or PMC id: `isbn:978-…`, `PMID: 123`
+    if other:
+        return Record(vars=other, origin=origin, input_form=NAME)
     record = Record(origin=origin, input_form=NAME)
     link = _MARKDOWN_LINK.match(item)
     if link:

@@ -48,6 +48,8 @@ class Source:
     publishes: ClassVar[bool] = False
     batched_search: ClassVar[bool] = False
     venue_only: ClassVar[bool] = False  # asked only for the venues other sources could not give
+    # identifier schemes beyond arXiv ids and DOIs this source looks up (bibx.ids.SCHEMES)
+    schemes: ClassVar[frozenset[str]] = frozenset()
 
     problems: Sequence[str] = ()  # what of the source could not be used (lines of a file)
 
@@ -59,6 +61,10 @@ class Source:
 
     def search(self, entry: Record, limit: int = CANDIDATES) -> list[Record]:
         return []
+
+    def lookup_ids(self, scheme: str, ids: list[str]) -> dict[str, Record]:
+        """Works by an identifier of one of `schemes` ("isbn", "pmid", "pmcid"), by id."""
+        return {}
 
     def notices(self, dois: list[str]) -> dict[str, list[Update]]:
         """Notices (retractions, corrections) about these DOIs that the works' own records
@@ -192,11 +198,18 @@ def build(
     from bibx.sources.arxiv import ArxivAPI
     from bibx.sources.crossref import Crossref
     from bibx.sources.dblp import DblpAPI
+    from bibx.sources.doi_cn import DoiContentNegotiation
     from bibx.sources.http import HttpSession
+    from bibx.sources.openlibrary import OpenLibrary
+    from bibx.sources.pubmed import PubMed
 
     urls: dict[type[LiveSource], str] = {
         ArxivAPI: ArxivAPI.endpoint(options.arxiv_api),
         Crossref: Crossref.endpoint(options.crossref_api),
+        # for what Crossref does not hold: any other DOI, books by ISBN, PubMed ids
+        DoiContentNegotiation: DoiContentNegotiation.endpoint(),
+        OpenLibrary: OpenLibrary.endpoint(),
+        PubMed: PubMed.endpoint(),
     }
     if options.dblp and options.dblp_dump is None:  # the dump, when given, answers for dblp
         urls[DblpAPI] = DblpAPI.endpoint(options.dblp_api)
