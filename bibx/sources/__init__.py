@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from bibx.errors import SourceError
@@ -104,12 +104,55 @@ class LiveSource(Source):
         """The option's URL, else the environment's (`ENDPOINT_ENV`), else the service's."""
         return (given or os.environ.get(cls.ENDPOINT_ENV) or cls.DEFAULT_URL).rstrip("/")
 
+    RATE: ClassVar[float] = 0.0  # requests a second the service publishes, when it is one rate
+
+    @classmethod
+    def rate(cls) -> float:
+        return cls.RATE
+
+    @classmethod
+    def limit_key(cls, url: str) -> str:
+        """The key of the service's one limiter: its host and its name, so that two services
+        on one host never share a limiter by mistake."""
+        return f"{host(url)}/{cls.name}"
+
     @classmethod
     def limiters(
         cls, url: str, mailto: str | None, clock: Clock, sleep: Sleep
     ) -> dict[str, RateLimiter]:
-        """The service's published rate limits, keyed as its requests name them."""
-        return {}
+        """The service's published rate limits, keyed as its requests name them: by default
+        one limiter at `rate()`, starts spaced 10 % wider than published (requests reach the
+        server with some jitter; the published rate must hold in every window it sees)."""
+        from bibx.sources.http import RateLimiter
+
+        if not cls.rate():
+            return {}
+        return {cls.limit_key(url): RateLimiter(1.1 / cls.rate(), 1, clock, sleep)}
+
+    def get_json(
+        self,
+        url: str,
+        params: dict[str, Any] | None = None,
+        *,
+        what: str,
+        headers: dict[str, str] | None = None,
+        missing: tuple[int, ...] = (),
+    ) -> Any:
+        """A JSON answer through the run's session, at the service's limit; None for a status
+        in `missing` (404: no such work); a SourceError naming the service and `what` for any
+        other status or a body that is not JSON (a cached bad answer is forgotten)."""
+        import json
+
+        response = self.http.get(url, params, limit=self.limit_key(self.url), headers=headers)
+        if response.status_code in missing:
+            return None
+        if response.status_code != 200:
+            raise SourceError(f"{self.name} answered HTTP {response.status_code} for {what}")
+        try:
+            return json.loads(response.content)
+        except ValueError:
+            self.http.forget(response)
+            raise SourceError(f"{self.name}: the answer for {what} is not JSON") from None
 
     def plan(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
         """Offline nothing is sent, so nothing is planned; else the service's `least`."""

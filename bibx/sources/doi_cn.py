@@ -8,15 +8,13 @@ KISTI, …), which answers with the work as CSL-JSON; 404 is "no such DOI". The 
 
 from __future__ import annotations
 
-import json
 from typing import ClassVar
 from urllib.parse import quote
 
 from bibx.errors import SourceError
 from bibx.ids import identify
 from bibx.model import Record
-from bibx.sources import LiveSource, host
-from bibx.sources.http import Clock, RateLimiter, Sleep
+from bibx.sources import LiveSource
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 
@@ -25,19 +23,8 @@ class DoiContentNegotiation(LiveSource):
     name = "doi.org"
     publishes = True
     ENDPOINT_ENV: ClassVar[str] = "BIBX_DOI_API"
+    RATE: ClassVar[float] = 1000 / 300  # DataCite: 1,000 per 5 minutes through doi.org
     DEFAULT_URL: ClassVar[str] = "https://doi.org"
-
-    @staticmethod
-    def limit_key(url: str) -> str:
-        return f"{host(url)}/content-negotiation"
-
-    @classmethod
-    def limiters(
-        cls, url: str, mailto: str | None, clock: Clock, sleep: Sleep
-    ) -> dict[str, RateLimiter]:
-        """DataCite's published limit for content negotiation through doi.org: 1,000 requests
-        per 5 minutes per address (3.3 a second); spaced 10 % wider, as for Crossref."""
-        return {cls.limit_key(url): RateLimiter(1.1 * 300 / 1000, 1, clock, sleep)}
 
     def least(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
         return dois, self.spaced(dois, self.limit_key(self.url))
@@ -55,20 +42,14 @@ class DoiContentNegotiation(LiveSource):
     def work(self, doi: str) -> Record | None:
         from bibx.readers.csljson import item_to_record  # CSL-JSON is that reader's format
 
-        response = self.http.get(
+        item = self.get_json(
             f"{self.url}/{quote(doi, safe='/:;()')}",
-            limit=self.limit_key(self.url),
+            what=doi,
             headers={"Accept": CSL_JSON},
+            missing=(404,),
         )
-        if response.status_code == 404:
+        if item is None:
             return None
-        if response.status_code != 200:
-            raise SourceError(f"doi.org answered HTTP {response.status_code} for {doi}")
-        try:
-            item = json.loads(response.content)
-        except ValueError:
-            self.http.forget(response)
-            raise SourceError(f"doi.org: the answer for {doi} is not CSL-JSON") from None
         if isinstance(item, list):
             item = item[0] if item else {}
         if not isinstance(item, dict):

@@ -5,16 +5,13 @@ request), with the `tool` and `email` parameters NCBI asks for. The base is `BIB
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Any, ClassVar
 
-from bibx.errors import SourceError
 from bibx.ids import parse_doi
 from bibx.model import Name, Record
-from bibx.sources import LiveSource, host
-from bibx.sources.http import Clock, RateLimiter, Sleep
+from bibx.sources import LiveSource
 from bibx.text import squash
 
 BATCH = 100  # ids a request (NCBI accepts a few hundred in one esummary)
@@ -84,19 +81,12 @@ class PubMed(LiveSource):
     publishes = True
     schemes: ClassVar[frozenset[str]] = frozenset({"pmid"})
     ENDPOINT_ENV: ClassVar[str] = "BIBX_PUBMED_API"
+    RATE: ClassVar[float] = 3.0  # NCBI: 3 a second; 10 with an API key (`rate`)
     DEFAULT_URL: ClassVar[str] = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 
-    @staticmethod
-    def limit_key(url: str) -> str:
-        return f"{host(url)}/eutils"
-
     @classmethod
-    def limiters(
-        cls, url: str, mailto: str | None, clock: Clock, sleep: Sleep
-    ) -> dict[str, RateLimiter]:
-        """NCBI: 3 requests a second, 10 with an API key; spaced 10 % wider."""
-        rate = 10 if os.environ.get("NCBI_API_KEY") else 3
-        return {cls.limit_key(url): RateLimiter(1.1 / rate, 1, clock, sleep)}
+    def rate(cls) -> float:
+        return 10.0 if os.environ.get("NCBI_API_KEY") else cls.RATE
 
     def lookup_ids(self, scheme: str, ids: list[str]) -> dict[str, Record]:
         if scheme != "pmid":
@@ -110,16 +100,8 @@ class PubMed(LiveSource):
                 params["email"] = self.http.mailto
             if os.environ.get("NCBI_API_KEY"):
                 params["api_key"] = os.environ["NCBI_API_KEY"]
-            response = self.http.get(
-                f"{self.url}/esummary.fcgi", params=params, limit=self.limit_key(self.url)
-            )
-            if response.status_code != 200:
-                raise SourceError(f"PubMed answered HTTP {response.status_code}")
-            try:
-                result = json.loads(response.content).get("result") or {}
-            except (ValueError, AttributeError):
-                self.http.forget(response)
-                raise SourceError("PubMed: the answer is not JSON") from None
+            answer = self.get_json(f"{self.url}/esummary.fcgi", params, what=f"{len(batch)} PMIDs")
+            result = (answer.get("result") or {}) if isinstance(answer, dict) else {}
             for pmid in batch:
                 data = result.get(pmid)
                 if isinstance(data, dict) and not data.get("error"):
