@@ -58,9 +58,12 @@ def cite(
     resolver: Resolver | Callable[[], Resolver],
     *,
     to: Path | None = None,
-    dialect: str = "bibtex",
+    dialect: str | None = None,
     report: Report = ignore,
 ) -> CiteResult:
+    """Add what `documents` cite by identifier to their bibliography. The dialect, unless
+    given: the bibliography's own when it has entries, else the document's (biber's .bcf:
+    BibLaTeX; an .aux: BibTeX): one dialect a file."""
     citations = Citations()
     for document in documents:
         found = read_document(document)
@@ -76,6 +79,9 @@ def cite(
     if target.exists():
         read = read_path(target, form)
         existing = [r.key for r in read.records if r.key]
+        own = {r.dialect for r in read.records if r.dialect}
+        if dialect is None and len(own) == 1:
+            dialect = own.pop()
         problems = read.problems
         for line in problems:
             report("error", line)
@@ -115,6 +121,9 @@ def cite(
         cited = set(result.cited)
         result.uncited = [k for k in existing if k not in cited]
     if result.added:
+        if dialect is None:
+            bcf = any(str(d).lower().endswith(".bcf") for d in documents)
+            dialect = "biblatex" if bcf else "bibtex"
         _append(target, form, result.added, dialect)
     return result
 

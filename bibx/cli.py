@@ -552,7 +552,7 @@ def cite(
         ),
     ] = None,
     prefer: PreferOpt = Prefer.published,
-    bib_dialect: DialectOpt = Dialect.bibtex,
+    bib_dialect: InputDialectOpt = None,
     quiet: QuietOpt = False,
     *,
     sources: SourceOptions,
@@ -567,7 +567,7 @@ def cite(
             sources,
             to=to,
             prefer=prefer.value,
-            dialect=bib_dialect.value,
+            dialect=bib_dialect.value if bib_dialect else None,
             report=report,
             progress=report.progress,
         )

@@ -116,8 +116,8 @@ class Resolver:
         self._settled(cases)
         # Local sources first; the services only for what they leave open, and the services
         # that know published versions also for papers resolved without a venue.
-        local = [s for s in self.sources if s.local and not s.venue_only]
-        remote = [s for s in self.sources if not s.local and not s.venue_only]
+        local = [s for s in self.sources if s.local and not s.venue_only and s.searches]
+        remote = [s for s in self.sources if not s.local and not s.venue_only and s.searches]
         # a live source of venues is asked by title alongside the others (its requests overlap
         # theirs); by id, once the papers are known (`_published`)
         venues = [s for s in self.sources if s.venue_only and not s.local]
@@ -317,7 +317,7 @@ class Resolver:
             if (awaits_venue(c.result) and not c.result.doi and not c.candidates)
             or (lacks_doi(c.result) and not any(r.doi and not r.arxiv_id for r in c.candidates))
         ]
-        publishers = [s for s in self.sources if s.publishes and not s.venue_only]
+        publishers = [s for s in self.sources if s.publishes and not s.venue_only and s.searches]
         if unsearched and publishers:
             jobs = [(s, unsearched) for s in publishers]
             self._say(f"searching {len(unsearched)} published version"

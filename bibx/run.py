@@ -341,7 +341,7 @@ def cite_documents(
     *,
     to: Path | None = None,
     prefer: str = "published",
-    dialect: str = "bibtex",
+    dialect: str | None = None,
     report: Report = ignore,
     progress: Progress | None = None,
 ) -> Run:

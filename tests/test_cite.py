@@ -156,3 +156,18 @@ def test_the_guides_quick_start_works_offline_with_the_bundled_snapshot(tmp_path
     assert result.exit_code == EXIT_OK, result.stderr
     written = (tmp_path / "refs.bib").read_text(encoding="utf-8")
     assert all(f"{{{k}," in written for k in keys)
+
+
+def test_a_bcf_gets_biblatex_fields_and_an_aux_bibtex_fields_untold(tmp_path):
+    """One dialect a file: biber's control file means BibLaTeX, an .aux BibTeX, unless the
+    bibliography already has entries of its own dialect."""
+    for name, dialect_field in (("biblatex-paper.bcf", "date"), ("natbib-paper.aux", "year")):
+        work = tmp_path / name.split(".")[0]
+        work.mkdir()
+        shutil.copy(CITE / name, work / name)
+        result = cite(str(work / name))
+        assert result.exit_code in (EXIT_OK, EXIT_UNDEFINED), result.stderr  # knuth84: not ids
+        written = (work / "refs.bib").read_text(encoding="utf-8")
+        fields = {line.split("=")[0].strip() for line in written.splitlines() if "=" in line}
+        assert dialect_field in fields, (name, sorted(fields))
+        assert ({"date", "year"} - {dialect_field}) & fields == set(), (name, sorted(fields))

@@ -111,3 +111,32 @@ def test_pasted_lines_resolve(snapshot_source):
     )
     assert [r.status for r in out] == ["resolved"] * 3
     assert [r.arxiv_id for r in out] == ["2312.07000", "2402.06147", "2308.16137"]
+
+
+def test_a_title_ending_in_a_question_and_the_springer_preprint_form():
+    """Two patterns that lost entries: a title's own `?` before the venue (ACL/ACM), and the
+    Springer basic style's preprint, `Surname, I.: Title, (year).`"""
+    from bibx.readers.references import parse
+
+    acl = parse(
+        "Chenxin An, Shansan Gong, and Xipeng Qiu. 2024. L-Eval: Instituting Standardized "
+        "Evaluation for Long Context Language Models? In Proceedings of the 62nd Annual Meeting "
+        "of the Association for Computational Linguistics, pages 14388–14411.",
+        "refs:1",
+    )
+    assert acl.title == (
+        "L-Eval: Instituting Standardized Evaluation for Long Context Language Models?"
+    )
+    springer = parse(
+        "Huang, J.Y., Sengupta, S.: DeAL: Decoding-time Alignment for Large Language "
+        "Models?, (2024).",
+        "refs:2",
+    )
+    assert springer.title == "DeAL: Decoding-time Alignment for Large Language Models?"
+    plain = parse(
+        "Bai, Y., Lv, X., Zhang, J.: LongAlign: A Recipe for Long Context Alignment of Large "
+        "Language Models, (2024).",
+        "refs:3",
+    )
+    assert plain.title == "LongAlign: A Recipe for Long Context Alignment of Large Language Models"
+    assert (plain.year, springer.year) == (2024, 2024)

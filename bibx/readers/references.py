@@ -114,11 +114,20 @@ def _title(item: str, year: re.Match[str] | None) -> tuple[str | None, str]:
     return None, ""
 
 
+# a title's own question or exclamation mark, then the venue: "… Models? In Proceedings of …"
+_ASKED = re.compile(
+    r"(?<=[?!])\s+(?=(?:In:?|in|Proceedings|Advances|arXiv|Journal|Transactions|Conference|"
+    r"Findings|Workshop|ACM|IEEE|Nature|Science)\b)"
+)
+# a title that ends in the year, as the Springer basic style writes a preprint: "Title, (2024)."
+_TRAILING_YEAR = re.compile(r",?\s*\((?:19|20)\d\d[a-z]?\)\.?\s*$")
+
+
 def _first_sentence(text: str) -> str:
     venue = r"\s\(arXiv:|,\s(?:https?://|arXiv)|\.\s+(?:In:?|in|arXiv|at|Proceedings|Advances)\b"
-    text = re.split(venue, text)[0]
+    text = _ASKED.split(re.split(venue, text)[0], maxsplit=1)[0]
     parts = _SENTENCE_END.split(text, maxsplit=1)
-    return parts[0].strip(" .,")
+    return _TRAILING_YEAR.sub("", parts[0]).strip(" .,")
 
 
 def _authors(segment: str) -> list[Name]:

@@ -48,6 +48,7 @@ class Source:
     publishes: ClassVar[bool] = False
     batched_search: ClassVar[bool] = False
     venue_only: ClassVar[bool] = False  # asked only for the venues other sources could not give
+    searches: ClassVar[bool] = True  # finds works by title (False: by identifier only)
     # identifier schemes beyond arXiv ids and DOIs this source looks up (bibx.ids.SCHEMES)
     schemes: ClassVar[frozenset[str]] = frozenset()
 

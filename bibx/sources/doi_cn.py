@@ -22,6 +22,7 @@ CSL_JSON = "application/vnd.citationstyles.csl+json"
 class DoiContentNegotiation(LiveSource):
     name = "doi.org"
     publishes = True
+    searches = False  # by identifier only
     ENDPOINT_ENV: ClassVar[str] = "BIBX_DOI_API"
     RATE: ClassVar[float] = 1000 / 300  # DataCite: 1,000 per 5 minutes through doi.org
     DEFAULT_URL: ClassVar[str] = "https://doi.org"

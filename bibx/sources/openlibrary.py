@@ -63,6 +63,7 @@ def _name(text: str) -> Name:
 class OpenLibrary(LiveSource):
     name = "openlibrary"
     publishes = True
+    searches = False  # by identifier only
     schemes: ClassVar[frozenset[str]] = frozenset({"isbn"})
     ENDPOINT_ENV: ClassVar[str] = "BIBX_OPENLIBRARY_API"
     RATE: ClassVar[float] = 180 / 60  # its nginx: 180 a minute on API routes

@@ -79,6 +79,7 @@ def summary_to_record(data: dict[str, Any], pmid: str) -> Record:
 class PubMed(LiveSource):
     name = "pubmed"
     publishes = True
+    searches = False  # by identifier only
     schemes: ClassVar[frozenset[str]] = frozenset({"pmid"})
     ENDPOINT_ENV: ClassVar[str] = "BIBX_PUBMED_API"
     RATE: ClassVar[float] = 3.0  # NCBI: 3 a second; 10 with an API key (`rate`)
