@@ -213,6 +213,7 @@ class Record:
     page: str | None = None
     publisher: str | None = None
     doi: str | None = None  # bare, lower-case prefix kept as given: "10.18653/v1/..."
+    input_doi: str | None = None  # the DOI as the input gave it, arXiv's own too
     url: str | None = None
     abstract: str | None = None
     note: str | None = None
@@ -283,7 +284,7 @@ class Record:
         entry only the one its input gave."""
         if self.status == "resolved" and not self.container_title:
             return self.arxiv_doi if self.arxiv_id else self.doi
-        return self.doi
+        return self.doi or (self.input_doi if self.status != "resolved" else None)
 
     @property
     def retraction(self) -> Update | None:
@@ -349,6 +350,6 @@ DATA_FIELDS = [
     not in (
         "key", "origin", "asked_as", "status", "confidence", "reason", "provenance",
         "extra", "markup", "input_form", "input_type", "curated", "citation",
-        "vars", "names", "dates", "raw", "raw_type", "dialect",
+        "vars", "names", "dates", "raw", "raw_type", "dialect", "input_doi",
     )
 ]  # fmt: skip

@@ -172,6 +172,9 @@ class Resolver:
             except SourceError as exc:
                 problems.append(self._note(source, exc))
         by_other = self._by_other_ids(cases, problems)
+        # said of an id no source had: which files were searched (the asked services say
+        # their own, offline or not)
+        searched = [f"not in {s.name}" for s in self.sources if s.local and not s.venue_only]
         for case in cases:
             entry = case.entry
             found = (by_arxiv.get(entry.arxiv_id) if entry.arxiv_id else None) or (
@@ -184,11 +187,11 @@ class Resolver:
                 case.outcome = self._check_identity(entry, found, other[0] if other else None)
                 case.found = found if case.outcome.status == "resolved" else None
             elif other is not None and not entry.title:
-                why = "; ".join(problems) or "not found in any source"
+                why = "; ".join(searched + problems) or "not found in any source"
                 case.outcome = unresolved(entry, f"{other[0]} {other[1]}: {why}")
             elif (entry.arxiv_id or entry.doi) and not entry.title:
                 what = f"arXiv id {entry.arxiv_id}" if entry.arxiv_id else f"DOI {entry.doi}"
-                why = "; ".join(problems) or "not found in any source"
+                why = "; ".join(searched + problems) or "not found in any source"
                 case.outcome = unresolved(entry, f"{what}: {why}")
             elif entry.title:
                 case.searched = True
@@ -334,7 +337,8 @@ class Resolver:
         venue_only = [s for s in self.sources if s.venue_only]
         still = [c for c in cases if awaits_venue(c.result)]
         if venue_only and still:
-            self._say(f"looking for the venues of {len(still)} paper{'s' * (len(still) != 1)} in "
+            works = len({c.result.arxiv_id or c.result.doi or id(c) for c in still})
+            self._say(f"looking for the venues of {works} paper{'s' * (works != 1)} in "
                       f"{_names(venue_only)}",
                       self._plan([(s, still) for s in venue_only]))  # fmt: skip
             for batched in (True, False):  # shared requests first, then one by one

@@ -171,3 +171,11 @@ def test_a_bcf_gets_biblatex_fields_and_an_aux_bibtex_fields_untold(tmp_path):
         fields = {line.split("=")[0].strip() for line in written.splitlines() if "=" in line}
         assert dialect_field in fields, (name, sorted(fields))
         assert ({"date", "year"} - {dialect_field}) & fields == set(), (name, sorted(fields))
+
+
+def test_an_id_nowhere_says_the_snapshot_was_searched(tmp_path):
+    aux = tmp_path / "p.aux"
+    aux.write_text("\\relax\n\\citation{arXiv:2305.18290}\n\\bibdata{refs}\n", encoding="utf-8")
+    result = cite(str(aux))
+    assert result.exit_code == EXIT_UNDEFINED
+    assert "not in arxiv-snapshot; arxiv: not asked (offline, not in the cache)" in result.stderr

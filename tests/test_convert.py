@@ -222,3 +222,12 @@ def test_converting_ids_invents_nothing_and_keys_them_by_id(tmp_path):
     assert "@misc{arXiv:2305.18290," in result.stdout
     assert "@misc{doi:10.18653/v1/2025.acl-long.1274," in result.stdout
     assert "n.d." not in result.stdout and "anon" not in result.stdout
+
+
+def test_an_arxiv_doi_in_a_bib_reaches_csl_json(tmp_path):
+    bib = tmp_path / "a.bib"
+    bib.write_text("@misc{x, title = {LongAlign}, doi = {10.48550/arXiv.2401.18058}}\n")
+    result = bibx("convert", str(bib), "-f", "csl-json")
+    assert result.exit_code == EXIT_OK
+    [item] = json.loads(result.stdout)
+    assert item["DOI"] == "10.48550/arXiv.2401.18058"

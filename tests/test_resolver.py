@@ -86,7 +86,7 @@ def test_id_lookup_and_missing_id(snapshot_source):
     assert out[0].arxiv_version == 2
     assert (
         out[1].status == "unresolved"
-        and out[1].reason == "arXiv id 2501.99999: not found in any source"
+        and out[1].reason == "arXiv id 2501.99999: not in arxiv-snapshot"
     )
 
 

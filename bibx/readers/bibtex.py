@@ -437,6 +437,7 @@ def to_record(
             problems.append(f"{origin}: doi {text['doi']!r} of {key!r} is not a DOI; kept as text")
         else:
             feeds["doi"] = "doi"
+            record.input_doi = text["doi"].strip()
             if not ids.doi:  # arXiv's own DOI stays in `extra` too: it is the user's field
                 statements.add("doi")
     if _is_arxiv(text) and text.get("eprint"):

@@ -143,6 +143,7 @@ def item_to_record(item: dict[str, Any], origin: str) -> Record:
         input_type=ctype,
         curated=True,
     )
+    record.input_doi = _text(item.get("DOI"))
     number = _text(item.get("number")) if record.type == "article" else None
     found = identify_all(number, _text(item.get("DOI")))
     record.doi, record.arxiv_id, record.arxiv_version = (
