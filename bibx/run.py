@@ -269,6 +269,10 @@ def write_outputs(
     if not records and not (options.preamble and "bibtex" in chosen):
         raise BibxError("no entry could be read from the input; nothing written")
     table = writers()
+    if len(chosen) > 1 and options.keys is None:
+        from bibx.keys import assign_keys
+
+        options = replace(options, keys=tuple(assign_keys(records)))  # once for all formats
     for name in chosen:
         if not records and name != "bibtex":
             report("warning", f"no entry to write as {name}: the input has @string/@preamble only")

@@ -381,6 +381,13 @@ def _is_url(path: str) -> bool:
     return bool(re.match(r"[a-z][a-z0-9+.-]*://", path, re.IGNORECASE))
 
 
+def _decoded(name: str, latex: str) -> str:
+    """A field's text; in prose fields a blank line is a paragraph break, as in LaTeX."""
+    if name in PARAGRAPHED and "\n" in latex and _PARAGRAPH.search(latex):
+        return "\n\n".join(p for p in map(tex_to_text, _PARAGRAPH.split(latex)) if p)
+    return tex_to_text(latex)
+
+
 def _number_var(csl_type: str) -> str:
     """Which CSL variable a `number` field is, by the kind of work (as pandoc reads it): a
     journal's issue, a report's or patent's own number, a series number for a book's parts."""
@@ -402,10 +409,7 @@ def to_record(
     warnings about what was ignored. Every field the record has no place for is kept in
     `extra`, and every field as written in `raw`, with the record field it was read into."""
     problems: list[str] = []
-    text = {k: _verbatim(v) if k in VERBATIM else tex_to_text(v) for k, v in latex.items()}
-    for name in PARAGRAPHED & text.keys():  # a blank line is a paragraph break, as in LaTeX
-        paragraphs = (tex_to_text(p) for p in _PARAGRAPH.split(latex[name]))
-        text[name] = "\n\n".join(p for p in paragraphs if p)
+    text = {k: _verbatim(v) if k in VERBATIM else _decoded(k, v) for k, v in latex.items()}
     written_type = etype
     etype = etype.lower()
     csl_type = TYPE_TO_CSL.get(etype)

@@ -23,6 +23,9 @@ class WriteOptions:
     # Zotero RDF: the collection the items go in (None: none), and one under it per input
     collection: str | None = None
     by_input: bool = False
+    # the citation keys of the records being written, when a run writes several formats of
+    # them: made once, the same in each (None: each writer makes them)
+    keys: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -52,6 +55,15 @@ def form_of_path(path: str) -> str | None:
         if lowered.endswith(module.EXTENSION):
             return name
     return None
+
+
+def keys_for(records: list, options: WriteOptions) -> list[str]:
+    """The records' citation keys: the run's, made once for all its formats, else made now."""
+    from bibx.keys import assign_keys
+
+    if options.keys is not None and len(options.keys) == len(records):
+        return list(options.keys)
+    return assign_keys(records)
 
 
 def doubtful(status: str) -> bool:

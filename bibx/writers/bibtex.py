@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bibx.keys import assign_keys
 from bibx.model import Date, Name, Record
 from bibx.vocab.bibtex import (
     BIBLATEX_OWN,
@@ -28,7 +27,7 @@ from bibx.vocab.bibtex import (
     VAR_TO_FIELD,
     file_field,
 )
-from bibx.writers import WriteOptions, WriteResult, doubtful
+from bibx.writers import WriteOptions, WriteResult, doubtful, keys_for
 from bibx.writers._latex import to_latex, unencodable
 
 NAME = "bibtex"
@@ -334,7 +333,7 @@ def write(records: list[Record], options: WriteOptions | None = None) -> WriteRe
     # a .bib entry's key as written, even none (`@misc{,`: BibTeX prints it so)
     keys = [
         "" if r.input_form == NAME and r.key is not None and not r.key.strip() else key
-        for r, key in zip(records, assign_keys(records), strict=True)
+        for r, key in zip(records, keys_for(records, options), strict=True)
     ]
     lost: set[str] = set()
     entries = [_entry(r, k, options, lost) for r, k in zip(records, keys, strict=True)]

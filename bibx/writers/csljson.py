@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bibx.keys import assign_keys
 from bibx.model import Date, Record
 from bibx.text import render_math
-from bibx.writers import WriteOptions, WriteResult, doubtful
+from bibx.writers import WriteOptions, WriteResult, doubtful, keys_for
 
 NAME = "csl-json"
 EXTENSION = ".json"
@@ -113,7 +112,7 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def write(records: list[Record], options: WriteOptions | None = None) -> WriteResult:
-    keys = assign_keys(records)
+    keys = keys_for(records, options or WriteOptions())
     if not records:
         return WriteResult(["[]\n"])
     pieces = ["["]

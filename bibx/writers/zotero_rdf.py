@@ -14,7 +14,6 @@ import re
 from pathlib import PurePath
 from urllib.parse import quote
 
-from bibx.keys import assign_keys
 from bibx.model import Attachment, Date, Name, Record
 from bibx.text import render_math
 from bibx.vocab.zotero import (
@@ -28,7 +27,7 @@ from bibx.vocab.zotero import (
     ROLE_TO_CREATOR,
     VAR_TO_FIELD,
 )
-from bibx.writers import WriteOptions, WriteResult, doubtful
+from bibx.writers import WriteOptions, WriteResult, doubtful, keys_for
 
 NAME = "zotero-rdf"
 EXTENSION = ".rdf"
@@ -77,9 +76,14 @@ def _sub(parent: _Node, name: str) -> _Node:
 
 def _leaf(parent: _Node, name: str, text: str) -> None:
     """A new element of text, the last child of `parent`."""
+    parent.children.append(_element(name, text))
+
+
+def _element(name: str, text: str) -> str:
+    """An element of text, rendered."""
     if _NOT_XML.search(text):
         text = _NOT_XML.sub("", text)  # control characters cannot appear in XML 1.0
-    parent.children.append(f"<{name}>{text.translate(_TEXT_ESCAPES)}</{name}>")
+    return f"<{name}>{text.translate(_TEXT_ESCAPES)}</{name}>"
 
 
 def item_type(record: Record) -> str:
@@ -180,14 +184,20 @@ def _tags(record: Record) -> list[str]:
 
 
 def _people(node: _Node, creator: str, names: list[Name]) -> None:
+    """A creator list, rendered as its lines (indented within the item): a bibliography's
+    most numerous elements, so no node is made for each."""
     tag = f"bib:{creator}s" if creator in BIB_CREATORS else f"z:{creator}s"
-    seq = _sub(_sub(node, tag), "rdf:Seq")
+    lines = [f"<{tag}>", "    <rdf:Seq>"]
     for name in names:
-        person = _sub(_sub(seq, "rdf:li"), "foaf:Person")
+        lines += ["        <rdf:li>", "            <foaf:Person>"]
         # A collective is a single-field name: surname only, as Zotero writes it.
-        _leaf(person, "foaf:surname", name.literal or name.family or "")
+        lines.append(
+            "                " + _element("foaf:surname", name.literal or name.family or "")
+        )
         if name.given and not name.literal:
-            _leaf(person, "foaf:givenName", name.given)
+            lines.append("                " + _element("foaf:givenName", name.given))
+        lines += ["            </foaf:Person>", "        </rdf:li>"]
+    node.children += [*lines, "    </rdf:Seq>", f"</{tag}>"]
 
 
 # the containers Zotero's importer looks for, by item type
@@ -360,9 +370,10 @@ def _attachment(attachment: Attachment, about: str) -> _Node:
         uri = path_uri(attachment.path)
         node.children.append(f'<z:path rdf:resource="{_attr(uri)}"/>')  # Zotero 7's importer
         node.children.append(f'<rdf:resource rdf:resource="{_attr(uri)}"/>')  # and older ones
-    if attachment.url:
-        uri_node = _sub(_sub(node, "dc:identifier"), "dcterms:URI")
-        _leaf(uri_node, "rdf:value", attachment.url)
+    if attachment.url:  # rendered as lines: one for each arXiv paper
+        value = _element("rdf:value", attachment.url)
+        node.children += ["<dc:identifier>", "    <dcterms:URI>", f"        {value}",
+                          "    </dcterms:URI>", "</dc:identifier>"]  # fmt: skip
     if attachment.title:
         _leaf(node, "dc:title", attachment.title)
     _leaf(node, "z:linkMode", str(attachment.mode))
@@ -430,7 +441,7 @@ _STRUCTURED = frozenset(
 def write(records: list[Record], options: WriteOptions | None = None) -> WriteResult:
     options = options or WriteOptions()
     used: set[str] = set()
-    keys = assign_keys(records)
+    keys = keys_for(records, options)
     namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NS.items())
     out = [f"<rdf:RDF {namespaces}>" if records else f"<rdf:RDF {namespaces}/>"]
     abouts: list[str] = []
