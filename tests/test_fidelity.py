@@ -296,3 +296,12 @@ def test_every_variable_round_trips_through_every_format():
         lost_dates = set(record.dates) - set(back.dates)
         assert (lost_vars, lost_roles, lost_dates) == (set(), set(), set()), name
         assert back.issued == (2001, 2, 3) and back.publisher == "P", name
+
+
+def test_bibxs_own_bibtex_output_is_read_back_as_bibtex():
+    """`eprinttype`, which bibx and Better BibTeX write into classic BibTeX for Zotero's
+    import, does not make a file BibLaTeX; `date` or `journaltitle` does."""
+    bibtex_file = read_path(FIXTURES / "golden" / "hard.bib").records
+    assert {r.dialect for r in bibtex_file} == {"bibtex"}
+    biblatex_file = read_path(FIXTURES / "golden" / "hard-biblatex.bib").records
+    assert {r.dialect for r in biblatex_file} == {"biblatex"}

@@ -213,8 +213,9 @@ UNMAPPED_ROLES = frozenset(
      "script-writer", "series-creator"}
 )  # fmt: skip
 
-# Fields BibLaTeX alone uses; an entry with one of them is written in BibLaTeX's names.
-BIBLATEX_ONLY = frozenset({"date", "journaltitle", "eprinttype", "eprintclass", "location"})
+# Fields BibLaTeX alone uses; an entry with one of them is written in BibLaTeX's names. Not
+# `eprinttype`: BibTeX files carry it too (bibx's own, Better BibTeX's), for Zotero's import.
+BIBLATEX_ONLY = frozenset({"date", "journaltitle", "eprintclass", "location"})
 # Entry types classic BibTeX's standard styles do not know: a file with one is a BibLaTeX file.
 BIBLATEX_TYPES = frozenset(
     {"online", "report", "thesis", "software", "dataset", "mvbook", "bookinbook", "suppbook",
