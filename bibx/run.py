@@ -167,6 +167,8 @@ def resolve_inputs(
 def say_retractions(records: list[Record], report: Report) -> None:
     """Say, every run, each work written though it was taken back (retracted, withdrawn),
     by the key it is written under: the user decides, knowing."""
+    if not any(r.retraction for r in records):
+        return  # nearly always: no keys to make
     from bibx.keys import assign_keys
 
     for record, key in zip(records, assign_keys(records), strict=True):

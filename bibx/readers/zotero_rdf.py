@@ -330,12 +330,9 @@ def _child_notes(item: etree._Element, nodes: dict[str, etree._Element]) -> list
             if ref.get(RESOURCE)
             else (ref[0] if len(ref) else None)
         )
-        text = _text(memo, "rdf:value") if memo is not None else None
-        if memo is not None and text is None:
-            found = memo.find("rdf:value", NS)
-            text = found.text if found is not None else None
-        if text and _html_text(text):
-            out.append(_html_text(text))
+        text = _html_text(_text(memo, "rdf:value") or "")
+        if text:
+            out.append(text)
     return out
 
 

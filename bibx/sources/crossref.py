@@ -251,23 +251,25 @@ class Crossref(LiveSource):
         batches += [[d] for d in wanted if "," in d]
         found: dict[str, list[Update]] = {}
         for batch in batches:
-            response = self.http.get(
-                f"{self.url}/works",
-                params={"filter": ",".join(f"updates:{d}" for d in batch), "rows": UPDATES_ROWS},
-                limit=self._search_limit,
-            )
-            if response.status_code != 200:
-                raise SourceError(f"Crossref answered HTTP {response.status_code} for notices")
-            try:
-                items = _message(response.content, "notices").get("items") or []
-            except SourceError:
-                self.http.forget(response)
-                raise
-            for item in items:
-                if isinstance(item, dict):
-                    for doi, said in notices_of(item, set(batch)).items():
-                        found.setdefault(doi, []).extend(said)
+            filters = ",".join(f"updates:{d}" for d in batch)
+            for item in self._items({"filter": filters, "rows": UPDATES_ROWS}, "notices"):
+                for doi, said in notices_of(item, set(batch)).items():
+                    found.setdefault(doi, []).extend(said)
         return found
+
+    def _items(self, params: dict[str, Any], what: str) -> list[dict[str, Any]]:
+        """The works of a list query (a search, the notices of some DOIs), at the search
+        limit; a SourceError for another status or a body that is no work list (a cached bad
+        answer is forgotten)."""
+        response = self.http.get(f"{self.url}/works", params=params, limit=self._search_limit)
+        if response.status_code != 200:
+            raise SourceError(f"Crossref answered HTTP {response.status_code} for {what}")
+        try:
+            items = _message(response.content, what).get("items") or []
+        except SourceError:
+            self.http.forget(response)
+            raise
+        return [i for i in items if isinstance(i, dict)]
 
     def search(self, entry: Record, limit: int = ROWS) -> list[Record]:
         if not entry.title and not entry.citation:
@@ -278,19 +280,8 @@ class Crossref(LiveSource):
             query += " " + (first.family or first.literal or "")
         if entry.citation:
             query = entry.citation  # a whole reference: what query.bibliographic is made for
-        response = self.http.get(
-            f"{self.url}/works",
-            params={"query.bibliographic": query, "rows": limit, "select": SELECT},
-            limit=self._search_limit,
-        )
-        if response.status_code != 200:
-            raise SourceError(f"Crossref search answered HTTP {response.status_code}")
-        try:
-            items = _message(response.content, "a search").get("items") or []
-        except SourceError:
-            self.http.forget(response)
-            raise
-        return [work_to_record(i) for i in items if isinstance(i, dict)]
+        params = {"query.bibliographic": query, "rows": limit, "select": SELECT}
+        return [work_to_record(i) for i in self._items(params, "a search")]
 
     def search_many(
         self, entries: list[Record], *, retry: bool = False

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bibx.model import Record
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ def form_of_path(path: str) -> str | None:
     return None
 
 
-def keys_for(records: list, options: WriteOptions) -> list[str]:
+def keys_for(records: list[Record], options: WriteOptions) -> list[str]:
     """The records' citation keys: the run's, made once for all its formats, else made now."""
     from bibx.keys import assign_keys
 

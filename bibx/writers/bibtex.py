@@ -122,15 +122,15 @@ def _typed(
         value = as_written(name, attribute)
         out.append((name, _braced(value if value is not None else make()), attribute))
 
-    def people(role: str, names: list[Name], et_al: bool = False) -> str:
+    def people(names: list[Name], et_al: bool = False) -> str:
         return " and ".join([_name(n, tex) for n in names] + (["others"] if et_al else []))
 
     if record.authors:
-        put("author", "authors", lambda: people("author", record.authors, record.et_al))
+        put("author", "authors", lambda: people(record.authors, record.et_al))
     for role, names in record.names.items():
         name = ROLE_TO_FIELD.get(role, role)  # a role BibTeX has no field for: its CSL name
         if names and _FIELD_NAME.match(name):
-            put(name, role, lambda r=role: people(r, record.names[r]))  # type: ignore[misc]
+            put(name, role, lambda r=role: people(record.names[r]))  # type: ignore[misc]
     if record.title:
         put("title", "title", lambda: tex(record.title or "", protect=True))
     if record.container_title:
