@@ -18,8 +18,7 @@ from pathlib import Path
 
 from bibx.documents import ALL, Citations, read_document
 from bibx.errors import BibxError
-from bibx.ids import PaperId, identify, other_ids
-from bibx.keys import KEY_OK
+from bibx.ids import KEY_OK, PaperId, identify, other_ids
 from bibx.model import Record
 from bibx.output import write_atomic
 from bibx.progress import Report, ignore

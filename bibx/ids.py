@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+# What a citation key may hold and every tool reads alike (bibx.keys says why).
+KEY_CHARS = "A-Za-z0-9_:.\\-/+"
+KEY_OK = re.compile(f"^[{KEY_CHARS}]+$")
+
 # New-style ids (0704.0001 onwards, 5-digit numbers from 1501) and old-style archive/YYMMNNN.
 _NEW = r"(?P<new>\d{4}\.\d{4,5})"
 _OLD = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})"

@@ -12,14 +12,13 @@ import re
 import unicodedata
 from collections import defaultdict
 
+from bibx.ids import KEY_OK
 from bibx.model import Record
 from bibx.text import STOPWORDS, latex_to_unicode, match_key
 
-# What a citation key may hold to work in LaTeX (\cite), bibtex, biber and pandoc alike (the
-# DBLP:conf/nips/... and doi:10.18653/v1/... keys tested with each of them: docs/guide.md): no
-# space, comma, brace, quote, parenthesis, %, # or ~. A key given with others loses them.
-KEY_CHARS = "A-Za-z0-9_:.\\-/+"
-KEY_OK = re.compile(f"^[{KEY_CHARS}]+$")
+# KEY_OK: what a citation key may hold to work in LaTeX (\cite), bibtex, biber and pandoc alike
+# (the DBLP:conf/nips/... and doi:10.18653/v1/... keys tested with each of them: docs/guide.md):
+# no space, comma, brace, quote, parenthesis, %, # or ~. A key given with others loses them.
 
 
 def _ascii(text: str) -> str:

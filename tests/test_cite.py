@@ -179,3 +179,95 @@ def test_an_id_nowhere_says_the_snapshot_was_searched(tmp_path):
     result = cite(str(aux))
     assert result.exit_code == EXIT_UNDEFINED
     assert "not in arxiv-snapshot; arxiv: not asked (offline, not in the cache)" in result.stderr
+
+
+# The front door (`bibx.quick`): `bibx cite` with nothing new to look up answers before the
+# program is loaded; it must say exactly what the full command says, and defer otherwise.
+
+
+def quick_and_full(args: list[str], capsys) -> tuple[tuple[int, str], tuple[int, str]]:
+    from bibx import quick
+
+    code = quick.nothing_new(args)
+    assert code is not None, "the front door deferred to the full command"
+    quick_err = capsys.readouterr().err
+    full = runner.invoke(app, ["cite", *args])
+    return (code, quick_err), (full.exit_code, full.stderr)
+
+
+def test_the_front_door_says_what_the_full_command_says(paper, capsys):
+    assert cite(str(paper / "paper.aux")).exit_code == EXIT_OK  # all three ids now in refs.bib
+    aux = str(paper / "paper.aux")
+    quick, full = quick_and_full([aux, "--offline"], capsys)
+    assert quick == full and quick[0] == EXIT_OK
+    assert "every citation is defined; nothing written" in quick[1]
+    # keys that are no identifier, missing: named with the nearest keys, exit 5, nothing asked
+    (paper / "paper.aux").write_text(
+        "\\citation{knuth86}\n\\citation{arXiv:2402.06147}\n\\citation{a key}\n\\bibdata{refs}\n",
+        encoding="utf-8",
+    )
+    quick, full = quick_and_full([aux, "-q"], capsys)
+    assert quick == full and quick[0] == EXIT_UNDEFINED
+    assert "knuth86: not in refs.bib (nearest: knuth84)" in quick[1]
+    quick, full = quick_and_full([aux], capsys)
+    assert quick == full
+    assert "cited by nothing: knuth84, doi:10.18653/v1/2024.acl-long.776" in quick[1]
+
+
+def test_the_front_door_defers_whatever_it_cannot_judge(paper):
+    from bibx import quick
+
+    aux = str(paper / "paper.aux")
+    assert quick.nothing_new([aux]) is None  # three identifiers to look up
+    assert cite(aux).exit_code == EXIT_OK
+    assert quick.nothing_new([aux]) == EXIT_OK
+    assert quick.nothing_new([aux, "--arxiv-api", "http://127.0.0.1:1"]) is None  # unknown
+    assert quick.nothing_new([aux, "--prefer", "newest"]) is None  # a usage error: full says
+    assert quick.nothing_new([str(paper / "nothing.aux")]) is None  # full names the file
+    (paper / "refs.bib").write_bytes("@book{knuth84, title = {caf\xe9}}\n".encode("latin-1"))
+    assert quick.nothing_new([aux]) is None  # not UTF-8: the full reader decodes it
+
+
+def test_the_front_doors_options_are_cites_own():
+    import typer.main
+
+    from bibx import quick
+
+    command = typer.main.get_command(app).commands["cite"]  # type: ignore[attr-defined]
+    options = {o: not getattr(p, "is_flag", False) for p in command.params for o in p.opts}
+    for name, (takes_value, _allowed) in quick._CITE_OPTIONS.items():
+        assert options.get(name) == takes_value, name
+
+
+def test_the_front_door_finds_the_keys_the_reader_finds():
+    from bibx import quick
+    from bibx.readers import read_path
+    from tests.test_fidelity import REALBIB, tex_live_bibs
+
+    for path in [*sorted(REALBIB.glob("*.bib")), *tex_live_bibs()]:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # the front door defers such a file to the full reader
+        keys = [r.key for r in read_path(path, "bibtex").records if r.key]
+        assert sorted(set(quick.entry_keys(text))) == sorted(set(keys)), path.name
+
+
+def test_the_front_door_loads_no_more_than_it_needs(paper):
+    import subprocess
+    import sys
+
+    assert cite(str(paper / "paper.aux")).exit_code == EXIT_OK
+    probe = (
+        "import sys; from bibx import quick; code = quick.nothing_new(sys.argv[1:]); "
+        "print(code, sorted(m for m in ('typer', 'bibx.cli', 'bibx.text', 'requests') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(paper / "paper.aux")], capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "0 []", done.stderr
+    version = subprocess.run(
+        [sys.executable, "-m", "bibx.quick", "--version"], capture_output=True, text=True
+    )
+    assert version.stdout.startswith("bibx ") and version.returncode == 0
