@@ -150,7 +150,20 @@ def score(entry: Record, candidate: Record) -> Score:
 
 
 def identity(record: Record) -> str:
-    return f"arxiv:{record.arxiv_id}" if record.arxiv_id else f"doi:{(record.doi or '').lower()}"
+    """What names one work among candidates: its arXiv id or DOI; else its ISBN, PubMed id or
+    address (a book of Open Library, a work without a DOI); else its title, year and authors.
+    Two works are never one because neither has a DOI."""
+    if record.arxiv_id:
+        return f"arxiv:{record.arxiv_id}"
+    if record.doi:
+        return f"doi:{record.doi.lower()}"
+    for variable in ("ISBN", "PMID", "PMCID"):
+        if record.vars.get(variable):
+            return f"{variable.lower()}:{record.vars[variable]}"
+    if record.url:
+        return f"url:{record.url}"
+    families = ",".join(sorted(_families(record)))
+    return f"work:{match_key(record.title or '')}|{record.year}|{families}"
 
 
 # The fields that say where and when a paper appeared: they change together, from one version

@@ -116,8 +116,9 @@ class Resolver:
         self._settled(cases)
         # Local sources first; the services only for what they leave open, and the services
         # that know published versions also for papers resolved without a venue.
-        local = [s for s in self.sources if s.local and not s.venue_only and s.searches]
-        remote = [s for s in self.sources if not s.local and not s.venue_only and s.searches]
+        general = [s for s in self.sources if s.searches and not s.venue_only and not s.kinds]
+        local = [s for s in general if s.local]
+        remote = [s for s in general if not s.local]
         # a live source of venues is asked by title alongside the others (its requests overlap
         # theirs); by id, once the papers are known (`_published`)
         venues = [s for s in self.sources if s.venue_only and not s.local]
@@ -148,9 +149,27 @@ class Resolver:
             self._gather(jobs, batched=False)
             self._decide_all(todo)
             self._settled(cases)
+        self._by_kind(cases)
         if self.prefer == "published":
             self._published(cases)
         return cases
+
+    def _by_kind(self, cases: list[Case]) -> None:
+        """The sources of particular kinds of work (books, software, datasets, PubMed's
+        articles), for the titles the paper sources left open that may be of their kinds."""
+        special = [s for s in self.sources if s.kinds and s.searches and not s.venue_only]
+        todo = [c for c in cases if c.open]
+        jobs = [(s, [c for c in todo if of_kind(c.entry, s.kinds)]) for s in special]
+        jobs = [(s, asked) for s, asked in jobs if asked]
+        if not jobs:
+            return
+        asked = [c for c in todo if any(c in a for _, a in jobs)]
+        self._say(f"searching {len(asked)} open title{'s' * (len(asked) != 1)} in "
+                  f"{_names([s for s, _ in jobs])}",
+                  self._plan(jobs))  # fmt: skip
+        self._gather(jobs, batched=False)
+        self._decide_all(asked)
+        self._settled(cases)
 
     def _by_id(self, cases: list[Case]) -> None:
         """Batch look-ups of every id in every source; decides the cases known by id only."""
@@ -320,7 +339,11 @@ class Resolver:
             if (awaits_venue(c.result) and not c.result.doi and not c.candidates)
             or (lacks_doi(c.result) and not any(r.doi and not r.arxiv_id for r in c.candidates))
         ]
-        publishers = [s for s in self.sources if s.publishes and not s.venue_only and s.searches]
+        publishers = [
+            s
+            for s in self.sources
+            if s.publishes and not s.venue_only and s.searches and not s.kinds
+        ]
         if unsearched and publishers:
             jobs = [(s, unsearched) for s in publishers]
             self._say(f"searching {len(unsearched)} published version"
@@ -414,6 +437,12 @@ class Resolver:
                     status="ambiguous",
                 )
         return merge(entry, found, 1.0, f"{how} look-up")
+
+
+def of_kind(entry: Record, kinds: frozenset[str]) -> bool:
+    """Whether an entry may be of these kinds: its form states one of them, or states none
+    (a line of a list or a reference string is typed "article" only by default)."""
+    return entry.input_type is None or entry.type in kinds
 
 
 def _offline(sources: list[Source]) -> str:

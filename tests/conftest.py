@@ -47,7 +47,7 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("BIBX_ARXIV_API", f"{NOWHERE}/api/query")
     monkeypatch.setenv("BIBX_CROSSREF_API", NOWHERE)
     monkeypatch.setenv("BIBX_DBLP_API", f"{NOWHERE}/search/publ/api")
-    for name in ("BIBX_DOI_API", "BIBX_OPENLIBRARY_API", "BIBX_PUBMED_API"):
+    for name in ("BIBX_DOI_API", "BIBX_DATACITE_API", "BIBX_OPENLIBRARY_API", "BIBX_PUBMED_API"):
         monkeypatch.setenv(name, NOWHERE)
     for name in ("BIBX_SNAPSHOT", "BIBX_OFFLINE", "BIBX_DBLP_DUMP"):
         monkeypatch.delenv(name, raising=False)

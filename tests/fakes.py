@@ -576,26 +576,128 @@ class FakeDoi(FakeService):
         return 404, "text/plain", self.not_found, {}
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W_]+", text.lower()))
+
+
+def _ranked(query: str, docs: list[tuple[str, Any]]) -> list[Any]:
+    """A search engine's loose answer: every document sharing a word with the query, most
+    words in common first, as the real services answer (they never answer "no match" while
+    some word matches), so that the matcher, not the fake, must reject what is wrong."""
+    words = _words(query)
+    scored = [(len(words & _words(text)), n, doc) for n, (text, doc) in enumerate(docs)]
+    return [doc for hits, _, doc in sorted(scored, key=lambda t: (-t[0], t[1])) if hits]
+
+
 class FakeOpenLibrary(FakeService):
     """`/api/books?bibkeys=ISBN:…&format=json&jscmd=data`: the real answer for ISBN
-    9780316030571, an empty object for any other, as Open Library answers an unknown ISBN."""
+    9780316030571, an empty object for any other, as Open Library answers an unknown ISBN.
+    `/search.json?q=title:(…) AND author:(…) AND publish_year:…&fields=…`: the real search
+    documents of fixtures/reference/ (The Lord of the Rings' three works, two works titled
+    Capitalism and Freedom), those sharing a word of the title and of the author. With a year,
+    only works that have an edition of that year among the real edition records held (two of
+    The Lord of the Rings, 2025), and that edition in `editions`, as Open Library answers."""
 
     def __init__(self, latency: float = 0.0) -> None:
         super().__init__(latency)
-        path = FIXTURES / "reference/openlibrary/api-books_jscmd-data_ISBN-9780316030571.json"
+        folder = FIXTURES / "reference/openlibrary"
+        path = folder / "api-books_jscmd-data_ISBN-9780316030571.json"
         self.books: dict[str, dict] = json.loads(path.read_text("utf-8"))
+        self.docs: list[dict] = []
+        for found in sorted(folder.glob("search_*_2013_*.json")):
+            self.docs += json.loads(found.read_text("utf-8"))["docs"]
+        self.editions: dict[str, list[dict]] = {}  # work key -> editions in search's shape
+        for found in sorted(folder.glob("works_*_editions_*.json")):
+            for entry in json.loads(found.read_text("utf-8"))["entries"]:
+                work = entry["works"][0]["key"].rsplit("/", 1)[-1]
+                year = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", entry.get("publish_date", ""))
+                edition = {"key": entry["key"], "title": entry.get("title"),
+                           "publisher": entry.get("publishers", []),
+                           "publish_date": [entry["publish_date"]] if "publish_date" in entry
+                           else [], "publish_year": [int(year.group(1))] if year else [],
+                           "isbn": entry.get("isbn_13", []) + entry.get("isbn_10", [])}  # fmt: skip
+                self.editions.setdefault(work, []).append(edition)
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        if path == "/search.json":
+            return self._search(query)
         if path != "/api/books":
             return 404, "text/plain", b"not found", {}
         keys = query.get("bibkeys", [""])[0].split(",")
         found = {k: self.books[k] for k in keys if k in self.books}
         return 200, "application/json", json.dumps(found).encode(), {}
 
+    def _search(self, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        q = query.get("q", [""])[0]
+        clause = dict(re.findall(r"(\w+):\(([^)]*)\)", q))
+        year = re.search(r"publish_year:(\d+)", q)
+        fields = query.get("fields", [""])[0].split(",")
+        docs = _ranked(clause.get("title", ""), [(f"{d.get('title')} {d.get('subtitle', '')}", d)
+                                                  for d in self.docs])  # fmt: skip
+        author = _words(clause.get("author", ""))
+        docs = [d for d in docs if not author or author & _words(" ".join(d["author_name"]))]
+        out = []
+        for doc in docs:
+            editions = self.editions.get(doc["key"].rsplit("/", 1)[-1], [])
+            if year:
+                editions = [e for e in editions if int(year.group(1)) in e["publish_year"]]
+                if not editions:
+                    continue
+            shown = {k: v for k, v in doc.items() if k in fields}
+            if "editions" in fields:
+                wanted = [f.removeprefix("editions.") for f in fields if f.startswith("editions.")]
+                shown["editions"] = {"numFound": len(editions), "start": 0, "numFoundExact": True,
+                                     "docs": [{k: v for k, v in e.items() if k in wanted}
+                                              for e in editions[:1]]}  # fmt: skip
+            out.append(shown)
+        limit = int(query.get("limit", ["100"])[0])
+        body = {"numFound": len(out), "start": 0, "numFoundExact": True, "num_found": len(out),
+                "q": q, "offset": None, "docs": out[:limit]}  # fmt: skip
+        return 200, "application/json", json.dumps(body).encode(), {}
+
+
+class FakeDataCite(FakeService):
+    """DataCite's REST API: `/dois/{doi}` answers the real records of fixtures/reference/
+    datacite/ (software, datasets, an arXiv DOI, and the five works of a real list answer),
+    else the real 404 body; `/dois?query=titles.title:(…)&page[size]=…` lists those sharing
+    a word of the title, in the JSON:API list layout of the real list answer."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        folder = FIXTURES / "reference/datacite"
+        self.works: dict[str, dict] = {}
+        listing = json.loads((folder / "dois_list_page-size-5_2020.json").read_text("utf-8"))
+        self.meta = listing["meta"]
+        for item in listing["data"]:
+            self.works[item["id"].lower()] = item
+        for path in sorted(folder.glob("dois_10.*.json")):
+            item = json.loads(path.read_text("utf-8"))["data"]
+            self.works[item["id"].lower()] = item
+        self.not_found = (folder / "error_404_dois_unknown-doi_api-stage.json").read_bytes()
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        if path.startswith("/dois/"):
+            doi = unquote(path.removeprefix("/dois/")).lower()
+            if doi in self.works:
+                return 200, "application/json", json.dumps({"data": self.works[doi]}).encode(), {}
+            return 404, "application/json; charset=utf-8", self.not_found, {}
+        if path != "/dois":
+            return 404, "application/json; charset=utf-8", self.not_found, {}
+        text = query.get("query", [""])[0]
+        text = re.sub(r"^titles\.title:\((.*)\)$", r"\1", text)
+        titles = [(" ".join(t["title"] for t in w["attributes"]["titles"]), w)
+                  for w in self.works.values()]  # fmt: skip
+        hits = _ranked(text, titles)
+        size = int(query.get("page[size]", ["25"])[0])
+        meta = {**self.meta, "total": len(hits), "totalPages": 1, "page": 1}
+        body = {"data": hits[:size], "included": [], "meta": meta, "links": {}}
+        return 200, "application/json", json.dumps(body).encode(), {}
+
 
 class FakePubMed(FakeService):
     """E-utilities' `esummary.fcgi?db=pubmed&id=…&retmode=json`: the real summaries of PMIDs
-    30939045 and 36723951; an unknown id gets the error entry NCBI gives it."""
+    30939045 and 36723951 (db=pmc: of PMC3539452, by its number); an unknown id gets the error
+    entry NCBI gives it. `esearch.fcgi` finds the held PubMed summaries by title words."""
 
     def __init__(self, latency: float = 0.0) -> None:
         super().__init__(latency)
@@ -604,14 +706,34 @@ class FakePubMed(FakeService):
             result = json.loads(path.read_text("utf-8"))["result"]
             for uid in result["uids"]:
                 self.summaries[uid] = result[uid]
+        self.pmc: dict[str, dict] = {}  # db=pmc, by the PMC id's number
+        for path in (FIXTURES / "reference/ncbi").glob("esummary_pmc_*.json"):
+            result = json.loads(path.read_text("utf-8"))["result"]
+            for uid in result["uids"]:
+                self.pmc[uid] = result[uid]
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes, dict]:
+        if path == "/esearch.fcgi":
+            return self._esearch(query.get("term", [""])[0], int(query.get("retmax", ["20"])[0]))
         if path != "/esummary.fcgi":
             return 404, "text/plain", b"not found", {}
         ids = query.get("id", [""])[0].split(",")
-        result: dict = {"uids": [i for i in ids if i in self.summaries]}
+        held = self.pmc if query.get("db") == ["pmc"] else self.summaries
+        result: dict = {"uids": [i for i in ids if i in held]}
         for uid in ids:
-            result[uid] = self.summaries.get(
-                uid, {"uid": uid, "error": "cannot get document summary"}
-            )
+            result[uid] = held.get(uid, {"uid": uid, "error": "cannot get document summary"})
         return 200, "application/json", json.dumps({"result": result}).encode(), {}
+
+    def _esearch(self, term: str, retmax: int) -> tuple[int, str, bytes, dict]:
+        """`word[Title] word[Title] …`: PubMed joins terms with AND, so every word must be in
+        the title; the answer in the layout of the real zero-hit esearch answer."""
+        words = {w.lower() for w in re.findall(r"([^\s\[\]]+)\[Title\]", term)}
+        ids = [u for u, d in self.summaries.items() if words and words <= _words(d["title"])]
+        result = {"count": str(len(ids)), "retmax": str(min(retmax, len(ids))),
+                  "retstart": "0", "idlist": ids[:retmax], "translationset": [],
+                  "querytranslation": term}  # fmt: skip
+        if not ids:
+            result["warninglist"] = {"phrasesignored": [], "quotedphrasesnotfound": [],
+                                     "outputmessages": ["No items found."]}  # fmt: skip
+        body = {"header": {"type": "esearch", "version": "0.3"}, "esearchresult": result}
+        return 200, "application/json", json.dumps(body).encode(), {}

@@ -197,6 +197,10 @@ def test_no_network_fails_fast_with_one_line_per_service(tmp_path):
         "error: arxiv: 127.0.0.1:9: cannot connect (Connection refused)",
         "error: crossref: 127.0.0.1:9: cannot connect (Connection refused)",
         "error: dblp: 127.0.0.1:9: cannot connect (Connection refused)",
+        # the sources of books, software and PubMed's articles are asked for what is left
+        "error: datacite: 127.0.0.1:9: cannot connect (Connection refused)",
+        "error: openlibrary: 127.0.0.1:9: cannot connect (Connection refused)",
+        "error: pubmed: 127.0.0.1:9: cannot connect (Connection refused)",
     ]
     assert "65 entries: 0 resolved, 0 ambiguous, 65 unresolved" in result.stderr
     assert len(re.findall(r"bibxstatus\s*= \{unresolved\}", out.read_text("utf-8"))) == 65

@@ -12,11 +12,12 @@ from bibx.cli import app
 from bibx.ids import other_ids, parse_isbn, parse_pmcid, parse_pmid
 from bibx.readers import read_text
 from bibx.resolver import Resolver
+from bibx.sources.datacite import DataCite
 from bibx.sources.doi_cn import DoiContentNegotiation
 from bibx.sources.openlibrary import OpenLibrary
 from bibx.sources.pubmed import PubMed
 from bibx.writers import bibtex, csljson, zotero_rdf
-from tests.fakes import FakeDoi, FakeOpenLibrary, FakePubMed
+from tests.fakes import FakeDataCite, FakeDoi, FakeOpenLibrary, FakePubMed
 
 
 @pytest.mark.parametrize(
@@ -53,9 +54,14 @@ def services(tmp_path):
     from bibx.sources.http import HttpSession
     from tests.fakes import FakeClock
 
-    servers = FakeDoi().start(), FakeOpenLibrary().start(), FakePubMed().start()
+    servers = (
+        FakeDataCite().start(),
+        FakeDoi().start(),
+        FakeOpenLibrary().start(),
+        FakePubMed().start(),
+    )
     clock = FakeClock()
-    classes = (DoiContentNegotiation, OpenLibrary, PubMed)
+    classes = (DataCite, DoiContentNegotiation, OpenLibrary, PubMed)
     urls = {cls: server.url for cls, server in zip(classes, servers, strict=True)}
     http = HttpSession(
         cache=tmp_path / "cache",
@@ -68,7 +74,7 @@ def services(tmp_path):
 
 
 def test_a_datacite_doi_resolves_through_content_negotiation(services):
-    sources, (doi, _, _) = services
+    sources, (_, doi, _, _) = services
     [entry] = read_text("10.5281/zenodo.8242099\n", "ids.txt", "lines").records
     [record] = Resolver(sources).resolve([entry])
     assert record.status == "resolved" and (record.doi or "").lower() == "10.5281/zenodo.8242099"
@@ -82,7 +88,7 @@ def test_a_datacite_doi_resolves_through_content_negotiation(services):
 
 
 def test_a_book_by_isbn_from_open_library_is_written_as_a_book_everywhere(services):
-    sources, (_, library, _) = services
+    sources, (_, _, library, _) = services
     [entry] = read_text("ISBN 0-316-03057-0\n", "books.txt", "lines").records
     [book] = Resolver(sources).resolve([entry])
     assert (book.status, book.type, book.title) == ("resolved", "book", "Use of Weapons")
@@ -96,7 +102,7 @@ def test_a_book_by_isbn_from_open_library_is_written_as_a_book_everywhere(servic
 
 
 def test_a_pubmed_article_by_pmid(services):
-    sources, (_, _, pubmed) = services
+    sources, (_, _, _, pubmed) = services
     [entry] = read_text("PMID: 30939045\n", "refs.txt", "lines").records
     [article] = Resolver(sources).resolve([entry])
     assert (article.status, article.type) == ("resolved", "article-journal")
@@ -140,3 +146,92 @@ def test_cite_keys_of_every_scheme(services, tmp_path):
     ]  # fmt: skip
     written = (tmp_path / "refs.bib").read_text(encoding="utf-8")
     assert "@book{isbn:9780316030571," in written and "@article{pmid:30939045," in written
+
+
+def resolve_lines(sources, text: str) -> list:
+    return Resolver(sources).resolve(read_text(text, "refs.txt", None).records)
+
+
+def test_software_and_a_dataset_found_by_title_at_datacite(services):
+    sources, (datacite, _, _, _) = services
+    software, dataset = resolve_lines(
+        sources,
+        "dataone: R interface to the DataONE network of data repositories\n"
+        "PsPM-SC4B: SCR, ECG, EMG, PSR and respiration measurements in a delay fear "
+        "conditioning task with auditory CS and electrical US\n",
+    )
+    assert (software.status, software.type, software.doi) == (
+        "resolved", "software", "10.5063/f1m61h5x"
+    )  # fmt: skip
+    assert software.vars["version"] == "2.2.2" and software.publisher == "KNB Data Repository"
+    assert [a.family for a in software.authors][:3] == ["Jones", "Slaughter", "Boettiger"]
+    assert (dataset.status, dataset.type, dataset.doi) == (
+        "resolved", "dataset", "10.5281/zenodo.1196821"
+    )  # fmt: skip
+    assert datacite.log[0].query["query"][0].startswith("titles.title:(dataone R interface")
+    bib = bibtex.write([software, dataset], bibtex.WriteOptions(dialect="biblatex")).text
+    assert "@software{" in bib and "@dataset{" in bib and "version   = {2.2.2}" in bib
+    classic = bibtex.write([software]).text
+    assert "@misc{" in classic  # natbib's styles know no @software
+    rdf = zotero_rdf.write([software, dataset]).text
+    assert "<z:itemType>computerProgram</z:itemType>" in rdf
+    assert "<z:itemType>dataset</z:itemType>" in rdf
+
+
+def test_a_pubmed_article_found_by_title_among_a_close_one(services):
+    sources, (_, _, _, pubmed) = services
+    [article] = resolve_lines(
+        sources,
+        "Peloso GM, et al. Rare protein-truncating variants in APOB, lower low-density "
+        "lipoprotein cholesterol, and protection against coronary heart disease. "
+        "Circ Genom Precis Med. 2019;12(5):e002376.\n",
+    )
+    assert article.status == "resolved" and article.vars["PMID"] == "30939045"
+    assert article.container_title == "Circulation. Genomic and precision medicine"
+    searched = [r for r in pubmed.log if r.path == "/esearch.fcgi"]
+    assert searched and "[Title]" in searched[0].query["term"][0]
+
+
+def test_a_book_by_title_and_author_and_the_edition_of_the_year_cited(services):
+    sources, (_, _, library, _) = services
+    text = (
+        "@book{lotr, author = {Tolkien, J. R. R.}, title = {The Lord of the Rings},\n"
+        "  publisher = {HarperCollins}, year = {2021}}\n"
+        "@book{lotr68, author = {Tolkien, J. R. R.}, title = {The Lord of the Rings},\n"
+        "  year = {1968}}\n"
+        "@book{friedman, author = {Friedman, Milton}, title = {Capitalism and Freedom},\n"
+        "  year = 1962}\n"
+    )
+    lotr, lotr68, friedman = Resolver(sources).resolve(
+        read_text(text, "refs.bib", "bibtex").records
+    )
+    # the 2021 edition Open Library holds: its ISBN and publisher, the work's first year kept
+    assert lotr.status == "resolved" and lotr.url.endswith("/books/OL58959679M")
+    assert (lotr.year, lotr.vars["ISBN"]) == (2021, "9786555112511")
+    assert lotr.dates["original-date"].parts == (1954,)
+    asked = [r.query["q"][0] for r in library.log if r.path == "/search.json"]
+    assert asked[0] == "title:(The Lord of the Rings) AND author:(Tolkien) AND publish_year:2021"
+    # no edition of 1968 is known: the work, and no other edition's ISBN or year taken for it
+    assert lotr68.status == "resolved" and lotr68.url.endswith("/works/OL27448W")
+    assert lotr68.year == 1968 and "ISBN" not in lotr68.vars  # the user's year, as written
+    assert friedman.status == "resolved" and friedman.url.endswith("/works/OL2747782W")
+
+
+def test_what_no_source_holds_is_not_found_not_a_lookalike(services):
+    sources, _ = services
+    records = resolve_lines(
+        sources,
+        "Knuth, D. E. The TeXbook. Addison-Wesley, 1984.\n"
+        "Capitalism and freedom\n",  # two real works have this title: abstain
+    )
+    assert [r.status for r in records] == ["unresolved", "ambiguous"]
+
+
+def test_a_pmc_id_is_asked_of_pmc_by_its_number(services):
+    sources, (_, _, _, pubmed) = services
+    [article] = resolve_lines(sources, "PMCID: PMC3539452\n")
+    assert article.status == "resolved" and article.vars["PMCID"] == "PMC3539452"
+    assert article.vars["PMID"] == "22368089" and article.container_title
+    assert (article.doi or "").lower() == "10.1093/cercor/bhs015"
+    asked = pubmed.log[-1].query
+    assert (asked["db"], asked["id"]) == (["pmc"], ["3539452"])

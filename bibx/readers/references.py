@@ -33,7 +33,10 @@ _FAMILY_FIRST = re.compile(r"([A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?),\s(?:[A-Z
 # ... or "J. Y. Huang" (IEEE) / "James Y. Huang" (ACL, ACM, Chicago others)
 _GIVEN_FIRST = re.compile(r"(?:[A-Z][\w'’\-]*\.?\s){1,3}([A-Z][\w'’\-]+)")
 # where an author list ends: its last initial, or "et al.", before the title's first word
-_AUTHORS_END = re.compile(r"(?:\b[A-Z]\.(?:\s?-?[A-Z]\.)*|\bet al\.)(?=\s+[A-Z0-9“\"])")
+_AUTHORS_END = re.compile(
+    # after "et al." a title may start in lower case ("dataone: R interface …")
+    r"\b[A-Z]\.(?:\s?-?[A-Z]\.)*(?=\s+[A-Z0-9“\"])|\bet al\.(?=\s+[\w“\"])"
+)
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bet al)(?<!\bvs)\.\s+(?=[A-Z0-9“\"(\[])")
 
 
@@ -41,6 +44,7 @@ def _is_reference(item: str) -> bool:
     signs = (
         r"\bet al\.|,\s[A-Z]\.|\b[A-Z]\.\s[A-Z][a-z]"  # "et al.", "Huang, J.", "J. Huang"
         r"|\w\.\s\(?(?:19|20)\d\d[a-z]?\)?\.\s"  # "Names. 2023. Title" (ACL, ACM)
+        r"|^[A-Z][\w'’\-]+\s[A-Z]{1,3}[,.]\s"  # "Peloso GM, Nomura A." (Vancouver)
     )
     return (
         len(item) >= 40
@@ -94,6 +98,10 @@ def _title(item: str, year: re.Match[str] | None) -> tuple[str | None, str]:
     quoted = _QUOTED.search(item)
     if quoted:
         return quoted.group(1).strip(" ,."), item[: quoted.start()]
+    given_first = _IEEE_AUTHORS.match(item)
+    if given_first and not initials_only(item[given_first.end() :]):
+        # "[1] I. M. Banks, Use of Weapons. Orbit, 2008." (IEEE: given names first, a comma)
+        return _first_sentence(item[given_first.end() :]), item[: given_first.end()]
     if year and re.match(r"\)?[.,]\s+\S", item[year.end() :]):
         after = item[year.end() :].lstrip(").:,; ")
         if len(after) > 10 and not re.match(r"(?:doi|https?:|arxiv|\d)", after, re.IGNORECASE):
@@ -103,6 +111,8 @@ def _title(item: str, year: re.Match[str] | None) -> tuple[str | None, str]:
     colon = re.search(r"(?<=[A-Z]\.):\s", item) or re.search(r"(?<=[a-z]):\s(?=[A-Z])", item)
     if colon and any(m.end() <= colon.start() and item[colon.start() - 1] != "." for m in initials):
         colon = None  # "Holur, P. et al. Embed-Search-Align: DNA ...": a colon of the title
+    if colon and colon.start() < len(item) * 3 // 4 and _all_names(item[: colon.start()]):
+        return _first_sentence(item[colon.end() :]), item[: colon.start()]
     if colon and colon.start() < len(item) // 2:  # "Authors: Title. In: Venue" (LNCS)
         return _first_sentence(item[colon.end() :]), item[: colon.start()]
     if initials:  # "Liu, L. et al. Title. Venue 12, 1-9 (2024)." (Nature)
@@ -114,6 +124,26 @@ def _title(item: str, year: re.Match[str] | None) -> tuple[str | None, str]:
     return None, ""
 
 
+# IEEE's author list: "M. Jones et al., ", "I. M. Banks, ", "A. B. Cee, D. Eff, and G. Aitch, "
+_IEEE_AUTHORS = re.compile(
+    r"^(?:(?:[A-Z][a-z]?\.\s?(?:-?[A-Z]\.\s?)*)[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?"
+    r"(?:\set al\.,\s|,\s(?:and\s)?|\sand\s))+"
+)
+# "Family, I., Family, I.:" a list of names and initials only (Springer's, however long)
+_NAME_LIST = re.compile(
+    r"^(?:(?:[a-z]+\s)*[A-Z][\w'’\-]+(?:\s[a-zA-Z][\w'’\-]+)*,\s(?:[A-Z]\.\s?-?)+,?\s?)+$"
+)
+
+
+def _all_names(text: str) -> bool:
+    return bool(_NAME_LIST.match(re.sub(r",?\s*et al\.?", ",", text.strip()).strip() + " "))
+
+
+def initials_only(text: str) -> bool:
+    """Whether what follows a supposed author list is more initials (it was a name list)."""
+    return bool(re.match(r"[A-Z]\.", text))
+
+
 # a title's own question or exclamation mark, then the venue: "… Models? In Proceedings of …"
 _ASKED = re.compile(
     r"(?<=[?!])\s+(?=(?:In:?|in|Proceedings|Advances|arXiv|Journal|Transactions|Conference|"
@@ -123,11 +153,22 @@ _ASKED = re.compile(
 _TRAILING_YEAR = re.compile(r",?\s*\((?:19|20)\d\d[a-z]?\)\.?\s*$")
 
 
+# what a style adds after a title that is no part of it: "(Version 2.2.2)", "[Computer
+# software]", "[Data set]" (APA), "(version 2.2.2)" when the title itself ends so it stays
+_DESCRIPTOR = re.compile(r"(?:\s*\((?:Version|Ver\.)\s[^)]*\)|\s*\[[A-Z][^\]]{2,40}\])+\s*$")
+
+
 def _first_sentence(text: str) -> str:
     venue = r"\s\(arXiv:|,\s(?:https?://|arXiv)|\.\s+(?:In:?|in|arXiv|at|Proceedings|Advances)\b"
     text = _ASKED.split(re.split(venue, text)[0], maxsplit=1)[0]
     parts = _SENTENCE_END.split(text, maxsplit=1)
-    return _TRAILING_YEAR.sub("", parts[0]).strip(" .,")
+    return _DESCRIPTOR.sub("", _TRAILING_YEAR.sub("", parts[0]).strip(" .,")).strip(" .,")
+
+
+# Vancouver and MEDLINE: "Peloso GM, Nomura A, Khera AV." (family name, initials without dots)
+_INITIALS_AFTER = re.compile(
+    r"(?:^|,\s*)([A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*)\s[A-Z]{1,3}(?=\s*[,.]|\s*$)"
+)
 
 
 def _authors(segment: str) -> list[Name]:
@@ -135,7 +176,15 @@ def _authors(segment: str) -> list[Name]:
     family_first = _FAMILY_FIRST.findall(segment)
     given_first = _GIVEN_FIRST.findall(segment)
     names = family_first if len(family_first) >= len(given_first) else given_first
-    return [Name(family=n.strip()) for n in dict.fromkeys(names) if len(n) > 1]
+    # a Vancouver list ("Peloso GM, Nomura A, et al."): its initials are no family names; one
+    # name without a comma after it ("Team GLM.") is no such list
+    if re.match(r"\s*[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*\s[A-Z]{1,3},", segment):
+        vancouver = _INITIALS_AFTER.findall(segment)
+        given_first = [n for n in given_first if not re.fullmatch("[A-Z]{1,3}", n)]
+        names = family_first if len(family_first) >= len(given_first) else given_first
+        if len(vancouver) > len(names):
+            names = vancouver
+    return [Name(family=n.strip()) for n in names if len(n) > 1]
 
 
 def parse(item: str, origin: str) -> Record:

@@ -12,6 +12,9 @@ override or speed up (requests-cache's `BaseCache` is the model):
   entries with one request says `batched_search = True`; the resolver then asks again, with
   `retry=True`, for the entries a shared request left open.
 
+`lookup_ids(scheme, ids)` does the same for the other identifier schemes a source declares in
+`schemes` (ISBN, PubMed id, PMC id).
+
 Capabilities: `local` (a file: asked first, costs no request), `publishes` (holds published
 versions, not only preprints), `venue_only` (asked last, and only for the published versions of
 papers the other sources resolved but left without a venue: dblp). A live source also declares
@@ -49,6 +52,10 @@ class Source:
     batched_search: ClassVar[bool] = False
     venue_only: ClassVar[bool] = False  # asked only for the venues other sources could not give
     searches: ClassVar[bool] = True  # finds works by title (False: by identifier only)
+    # the kinds of work (CSL types) a title search here is for, when not every kind: such a
+    # source is asked last, only for entries still open that are of its kinds or of no
+    # stated kind (a line of a list, a reference string), so papers never cost its requests
+    kinds: ClassVar[frozenset[str]] = frozenset()
     # identifier schemes beyond arXiv ids and DOIs this source looks up (bibx.ids.SCHEMES)
     schemes: ClassVar[frozenset[str]] = frozenset()
 
@@ -241,6 +248,7 @@ def build(
         return sources, None
     from bibx.sources.arxiv import ArxivAPI
     from bibx.sources.crossref import Crossref
+    from bibx.sources.datacite import DataCite
     from bibx.sources.dblp import DblpAPI
     from bibx.sources.doi_cn import DoiContentNegotiation
     from bibx.sources.http import HttpSession
@@ -250,7 +258,9 @@ def build(
     urls: dict[type[LiveSource], str] = {
         ArxivAPI: ArxivAPI.endpoint(options.arxiv_api),
         Crossref: Crossref.endpoint(options.crossref_api),
-        # for what Crossref does not hold: any other DOI, books by ISBN, PubMed ids
+        # for what Crossref does not hold: DataCite's DOIs (software, datasets), any other DOI,
+        # books (Open Library), PubMed's articles; by id, and by title for their kinds of work
+        DataCite: DataCite.endpoint(),
         DoiContentNegotiation: DoiContentNegotiation.endpoint(),
         OpenLibrary: OpenLibrary.endpoint(),
         PubMed: PubMed.endpoint(),

@@ -8,11 +8,21 @@ import re
 from typing import Any, ClassVar
 
 from bibx.ids import parse_isbn
-from bibx.model import Name, Record
-from bibx.sources import LiveSource
+from bibx.model import Date, Name, Record
+from bibx.sources import CANDIDATES, LiveSource
 from bibx.text import squash
 
 BATCH = 20  # ISBNs a request
+_WORD = re.compile(r"[^\W_]+")
+# what a search asks for: the work's fields, and its one edition's (Open Library returns the
+# edition the query's edition clauses, such as publish_year, chose)
+WORK_FIELDS = (
+    "key,title,subtitle,author_name,first_publish_year,publish_year,publisher,publish_place"
+)
+FIELDS = (
+    f"{WORK_FIELDS},editions,editions.key,editions.title,editions.publisher,editions.publish_date,"
+    "editions.publish_year,editions.publish_place,editions.isbn"
+)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -60,10 +70,68 @@ def _name(text: str) -> Name:
     return Name(family=parts[1], given=parts[0]) if len(parts) == 2 else Name(literal=text)
 
 
+def _clause(field: str, text: str) -> str:
+    """A search clause of the title's (or name's) words: `title:(lord rings)`."""
+    words = _WORD.findall(text)
+    return f"{field}:({' '.join(words)})" if words else ""
+
+
+def doc_to_record(
+    doc: dict[str, Any], base: str, with_edition: bool = True, year: int | None = None
+) -> Record:
+    """A work of `/search.json` as a book. With an edition (`editions.docs[0]`: the one the
+    query's year chose), that edition's year, publisher, place and ISBN, the work's first year
+    kept as `original-date`; without, the work: its first year, and a publisher or place only
+    when every edition has the same (an edition's own are not in the document), and the `year`
+    cited when one of its editions is of that year (which edition is not known)."""
+    title = squash(str(doc.get("title") or "")) or None
+    subtitle = squash(str(doc.get("subtitle") or ""))
+    if title and subtitle:
+        title = f"{title}: {subtitle}"
+    first = doc.get("first_publish_year")
+    editions = ((doc.get("editions") or {}).get("docs") or []) if with_edition else []
+    edition = editions[0] if editions and isinstance(editions[0], dict) else None
+    record = Record(
+        type="book",
+        title=title,
+        authors=[_name(squash(str(a))) for a in doc.get("author_name") or [] if str(a).strip()],
+        issued=(int(str(first)),) if str(first or "").isdigit() else None,
+    )
+    editions_years = {int(y) for y in doc.get("publish_year") or [] if str(y).isdigit()}
+    if edition is None and year in editions_years and record.issued and record.issued[0] != year:
+        record.dates["original-date"] = Date(record.issued)
+        record.issued = (year,)
+    source = edition or doc
+    publishers = {squash(str(p)) for p in source.get("publisher") or []}
+    places = {squash(str(p)) for p in source.get("publish_place") or []}
+    if edition is not None:
+        years = [int(y) for y in edition.get("publish_year") or [] if str(y).isdigit()]
+        dates = [_date(str(d)) for d in edition.get("publish_date") or []]
+        issued = next((d for d in dates if d), None) or ((years[0],) if years else None)
+        if issued:
+            if record.issued and record.issued[0] != issued[0]:
+                record.dates["original-date"] = Date(record.issued)
+            record.issued = issued
+        isbns = [parse_isbn(str(i)) for i in edition.get("isbn") or []]
+        if any(isbns):
+            record.vars["ISBN"] = next(i for i in isbns if i)
+        publishers = set(list(publishers)[:1]) if publishers else publishers
+        places = set(list(places)[:1]) if places else places
+    if len(publishers) == 1:
+        record.publisher = publishers.pop()
+    if len(places) == 1:
+        record.vars["publisher-place"] = places.pop()
+    key = str((edition or {}).get("key") or doc.get("key") or "")
+    if key:
+        kind = "books" if edition is not None and edition.get("key") else "works"
+        record.url = f"{base}/{kind}/{key.rsplit('/', 1)[-1]}"
+    return record.mark(f"openlibrary:{key}")
+
+
 class OpenLibrary(LiveSource):
     name = "openlibrary"
     publishes = True
-    searches = False  # by identifier only
+    kinds: ClassVar[frozenset[str]] = frozenset({"book"})
     schemes: ClassVar[frozenset[str]] = frozenset({"isbn"})
     ENDPOINT_ENV: ClassVar[str] = "BIBX_OPENLIBRARY_API"
     RATE: ClassVar[float] = 180 / 60  # its nginx: 180 a minute on API routes
@@ -91,3 +159,35 @@ class OpenLibrary(LiveSource):
                 if isbn in wanted and isinstance(book, dict):
                     found[wanted[isbn]] = book_to_record(book, isbn or "")
         return found
+
+    def least(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
+        return titles, self.spaced(titles, self.limit_key(self.url))
+
+    def search(self, entry: Record, limit: int = CANDIDATES) -> list[Record]:
+        """`/search.json?q=title:(…) AND author:(…) AND publish_year:…` with the `editions`
+        field: the works, each with its edition of the year cited (Open Library then returns
+        that edition); asked again without the year when no work has an edition that year."""
+        if not entry.title:
+            return []
+        clauses = [_clause("title", entry.title)]
+        family = next((a.family for a in entry.authors if a.family), None)
+        if family:
+            clauses.append(_clause("author", family))
+        # (query, whether its edition is the one cited): without a year, the edition Open
+        # Library returns is any (ranked by language and cover), so only the work is taken
+        tries = [([*clauses, f"publish_year:{entry.year}"], True)] if entry.year else []
+        for query, edition in [*tries, (clauses, False)]:
+            answer = self.get_json(
+                f"{self.url}/search.json",
+                {"q": " AND ".join(c for c in query if c),
+                 "fields": FIELDS if edition else WORK_FIELDS, "limit": str(limit)},
+                what=f"the title {entry.title!r}",
+            )  # fmt: skip
+            docs = answer.get("docs") if isinstance(answer, dict) else None
+            if docs:
+                return [
+                    doc_to_record(d, self.url, edition, entry.year)
+                    for d in docs
+                    if isinstance(d, dict)
+                ]
+        return []

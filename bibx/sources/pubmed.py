@@ -9,11 +9,12 @@ import os
 import re
 from typing import Any, ClassVar
 
-from bibx.ids import parse_doi
+from bibx.ids import parse_doi, parse_pmcid
 from bibx.model import Name, Record
-from bibx.sources import LiveSource
+from bibx.sources import CANDIDATES, LiveSource
 from bibx.text import squash
 
+_WORD = re.compile(r"[^\W_]+")
 BATCH = 100  # ids a request (NCBI accepts a few hundred in one esummary)
 _MONTHS = {
     m: n
@@ -44,8 +45,20 @@ def _name(text: str) -> Name:
     return Name(family=match.group(1), given=" ".join(f"{c}." for c in match.group(2)))
 
 
-def summary_to_record(data: dict[str, Any], pmid: str) -> Record:
+def summary_to_record(data: dict[str, Any], uid: str, db: str = "pubmed") -> Record:
+    """An esummary document of PubMed (`uid` a PMID) or of PMC (`uid` a PMC id's number)."""
     ids = {i.get("idtype"): str(i.get("value") or "") for i in data.get("articleids") or []}
+    pmcid = parse_pmcid(ids.get("pmc") or "") or parse_pmcid(
+        ids.get("pmcid", "").removeprefix("pmc-id: ").split(";")[0]
+    )
+    if db == "pmc":
+        pmcid = pmcid or parse_pmcid(f"PMC{uid}")
+    pmid = uid if db == "pubmed" else (ids.get("pmid") if ids.get("pmid", "").isdigit() else None)
+    url = (
+        f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+        if pmid
+        else f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+    )
     doi = parse_doi(ids.get("doi") or "") or parse_doi(
         str(data.get("elocationid") or "").removeprefix("doi: ")
     )
@@ -63,24 +76,25 @@ def summary_to_record(data: dict[str, Any], pmid: str) -> Record:
         issue=str(data.get("issue") or "") or None,
         page=str(data.get("pages") or "") or None,
         doi=doi,
-        url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/",
+        url=url,
     )
-    record.vars["PMID"] = pmid
-    if ids.get("pmc"):
-        record.vars["PMCID"] = ids["pmc"]
+    if pmid:
+        record.vars["PMID"] = pmid
+    if pmcid:
+        record.vars["PMCID"] = pmcid
     if data.get("source"):
         record.vars["container-title-short"] = str(data["source"])
     issn = data.get("issn") or data.get("essn")
     if issn:
         record.vars["ISSN"] = str(issn)
-    return record.mark(f"pubmed:{pmid}")
+    return record.mark(f"pubmed:{pmid}" if pmid else f"pmc:{pmcid}")
 
 
 class PubMed(LiveSource):
     name = "pubmed"
     publishes = True
-    searches = False  # by identifier only
-    schemes: ClassVar[frozenset[str]] = frozenset({"pmid"})
+    kinds: ClassVar[frozenset[str]] = frozenset({"article-journal", "review"})
+    schemes: ClassVar[frozenset[str]] = frozenset({"pmid", "pmcid"})
     ENDPOINT_ENV: ClassVar[str] = "BIBX_PUBMED_API"
     RATE: ClassVar[float] = 3.0  # NCBI: 3 a second; 10 with an API key (`rate`)
     DEFAULT_URL: ClassVar[str] = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
@@ -89,22 +103,51 @@ class PubMed(LiveSource):
     def rate(cls) -> float:
         return 10.0 if os.environ.get("NCBI_API_KEY") else cls.RATE
 
+    def least(self, titles: int = 0, arxiv_ids: int = 0, dois: int = 0) -> tuple[int, float]:
+        return 2 * titles, self.spaced(2 * titles, self.limit_key(self.url))
+
+    def _params(self, **given: str) -> dict[str, str]:
+        """A request's parameters, with what NCBI asks every client to send."""
+        params = {**given, "retmode": "json", "tool": "bibx"}
+        if self.http.mailto:
+            params["email"] = self.http.mailto
+        if os.environ.get("NCBI_API_KEY"):
+            params["api_key"] = os.environ["NCBI_API_KEY"]
+        return params
+
     def lookup_ids(self, scheme: str, ids: list[str]) -> dict[str, Record]:
-        if scheme != "pmid":
+        """PubMed ids from db=pubmed; PMC ids ("PMC1234567") from db=pmc, by their number."""
+        if scheme not in ("pmid", "pmcid"):
             return {}
+        db = "pubmed" if scheme == "pmid" else "pmc"
+        numbers = {i.upper().removeprefix("PMC"): i for i in dict.fromkeys(ids)}
+        wanted = [n for n in numbers if n.isdigit()]
         found: dict[str, Record] = {}
-        wanted = [i for i in dict.fromkeys(ids) if i.isdigit()]
         for start in range(0, len(wanted), BATCH):
             batch = wanted[start : start + BATCH]
-            params = {"db": "pubmed", "id": ",".join(batch), "retmode": "json", "tool": "bibx"}
-            if self.http.mailto:
-                params["email"] = self.http.mailto
-            if os.environ.get("NCBI_API_KEY"):
-                params["api_key"] = os.environ["NCBI_API_KEY"]
-            answer = self.get_json(f"{self.url}/esummary.fcgi", params, what=f"{len(batch)} PMIDs")
+            answer = self.get_json(
+                f"{self.url}/esummary.fcgi",
+                self._params(db=db, id=",".join(batch)),
+                what=f"{len(batch)} {'PMIDs' if db == 'pubmed' else 'PMC ids'}",
+            )
             result = (answer.get("result") or {}) if isinstance(answer, dict) else {}
-            for pmid in batch:
-                data = result.get(pmid)
+            for number in batch:
+                data = result.get(number)
                 if isinstance(data, dict) and not data.get("error"):
-                    found[pmid] = summary_to_record(data, pmid)
+                    found[numbers[number]] = summary_to_record(data, number, db)
         return found
+
+    def search(self, entry: Record, limit: int = CANDIDATES) -> list[Record]:
+        """esearch by the title's words in PubMed's title field, then esummary of the hits."""
+        words = _WORD.findall(entry.title or "")
+        if not words:
+            return []
+        answer = self.get_json(
+            f"{self.url}/esearch.fcgi",
+            self._params(db="pubmed", term=" ".join(f"{w}[Title]" for w in words),
+                         retmax=str(min(limit, 5))),
+            what=f"the title {entry.title!r}",
+        )  # fmt: skip
+        result = answer.get("esearchresult") if isinstance(answer, dict) else None
+        ids = [str(i) for i in (result or {}).get("idlist") or [] if str(i).isdigit()]
+        return list(self.lookup_ids("pmid", ids).values()) if ids else []
