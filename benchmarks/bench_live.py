@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes import FakeArxiv, FakeCrossref, FakeDblp  # noqa: E402
+from tests.fakes import (  # noqa: E402
+    FakeArxiv,
+    FakeCrossref,
+    FakeDataCite,
+    FakeDblp,
+    FakeDoi,
+    FakeOpenLibrary,
+    FakePubMed,
+)
+
+# the services for books, software and PubMed's articles, on loopback too: the seed page makes
+# no request to them (its papers resolve first), and none may go to the real ones
+OTHERS = {
+    "BIBX_DATACITE_API": FakeDataCite, "BIBX_DOI_API": FakeDoi,
+    "BIBX_OPENLIBRARY_API": FakeOpenLibrary, "BIBX_PUBMED_API": FakePubMed,
+}  # fmt: skip
 
 PAGE = ROOT / "fixtures" / "hf-papers-alignment.txt"
 ARXIV_GAP = 3.0
@@ -55,6 +71,9 @@ def violations(arxiv: FakeArxiv, crossref: FakeCrossref, dblp: FakeDblp) -> list
     return found
 
 
+ENV = dict(os.environ)
+
+
 def run(
     cache: Path, arxiv: FakeArxiv, crossref: FakeCrossref, dblp: FakeDblp, out: Path
 ) -> tuple[float, str]:
@@ -64,7 +83,7 @@ def run(
         "--cache", str(cache), "--mailto", "bench@example.org", "--quiet",
     ]  # fmt: skip
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=ENV)
     return time.perf_counter() - start, done.stderr.strip() + f" (exit {done.returncode})"
 
 
@@ -72,6 +91,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--latency", type=float, default=0.3)
     args = parser.parse_args()
+    others = {name: cls(latency=args.latency).start() for name, cls in OTHERS.items()}
+    ENV.update({name: fake.url for name, fake in others.items()})
     arxiv = FakeArxiv(latency=args.latency).start()
     crossref = FakeCrossref(latency=args.latency).start()
     dblp = FakeDblp(latency=args.latency).start()
@@ -89,6 +110,8 @@ def main() -> None:
                     f"Crossref {made[1]}, dblp {made[2]}; "
                     f"{stderr.splitlines()[-1] if stderr else ''}"
                 )
+        print("requests to the other services: "
+              + ", ".join(f"{n} {len(f.log)}" for n, f in others.items()))  # fmt: skip
         problems = violations(arxiv, crossref, dblp)
         print(f"politeness violations: {len(problems)}")
         for line in problems:
@@ -97,6 +120,8 @@ def main() -> None:
         arxiv.stop()
         crossref.stop()
         dblp.stop()
+        for fake in others.values():
+            fake.stop()
 
 
 if __name__ == "__main__":

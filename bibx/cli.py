@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -719,7 +720,17 @@ def main() -> None:
     # uses: 110 ms of every run. Marking it absent makes requests-cache skip that backend.
     # None in sys.modules is Python's own "import fails" marker; typeshed types values as modules
     sys.modules.setdefault("boto3", None)  # type: ignore[arg-type]
-    app()
+    from bibx.config import ConfigError, load
+
+    try:  # bibx.toml or [tool.bibx]: below the options and the environment (bibx/config.py)
+        config = load()
+    except ConfigError as exc:
+        say(f"error: {exc}")
+        raise SystemExit(EXIT_USAGE) from None
+    os.environ.update(config.environment())
+    defaults = config.default_map()
+    names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+    app(default_map={n.replace("_", "-"): defaults for n in names} if defaults else None)
 
 
 if __name__ == "__main__":

@@ -86,9 +86,15 @@ def nothing_new(args: list[str]) -> int | None:
     if parsed is None:
         return None
     documents, given = parsed
+    from bibx.config import load
     from bibx.documents import ALL, Citations, read_document
     from bibx.errors import BibxError
     from bibx.ids import KEY_OK, identify, other_ids
+
+    try:  # a config file the full command would refuse: let it say so
+        load()
+    except BibxError:
+        return None
 
     citations = Citations()
     try:
