@@ -479,9 +479,12 @@ def convert(
 @app.command(short_help="Bring a .bib up to date in place.")
 @with_sources
 def enrich(
-    bib: Annotated[
-        Path,
-        typer.Argument(metavar="FILE.bib", help="The .bib file to bring up to date, in place."),
+    bibs: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE.bib",
+            help="The .bib files to bring up to date, in place, one after the other.",
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Only show what would change (exit 4 if any).")
@@ -518,15 +521,26 @@ def enrich(
 
     def work() -> Run:
         report = Printer(quiet)
-        run = enrich_file(
-            bib,
-            sources,
-            options,
-            prefer=prefer.value,
-            dry_run=dry_run,
-            backup=backup,
-            report=report,
-            progress=report.progress,
+        runs = [
+            enrich_file(
+                bib,
+                sources,
+                options,
+                prefer=prefer.value,
+                dry_run=dry_run,
+                backup=backup,
+                report=report,
+                progress=report.progress,
+            )
+            for bib in bibs
+        ]
+        run = Run(
+            [r for one in runs for r in one.records],
+            [p for one in runs for p in one.problems],
+            [e for one in runs for e in one.source_errors],
+            runs[-1].http,
+            sources.strict,
+            changed=sum(one.changed for one in runs),
         )
         if dry_run:
             raise typer.Exit(EXIT_CHANGES if run.changed else EXIT_OK)
