@@ -59,6 +59,8 @@ def cite(
     to: Path | None = None,
     dialect: str | None = None,
     report: Report = ignore,
+    venue: str = "long",
+    abbreviations: Path | None = None,
 ) -> CiteResult:
     """Add what `documents` cite by identifier to their bibliography. The dialect, unless
     given: the bibliography's own when it has entries, else the document's (biber's .bcf:
@@ -110,8 +112,13 @@ def cite(
                 )
             )
     if wanted:
+        from bibx.abbreviations import Abbreviations
+
+        shortened = Abbreviations.load(abbreviations)
         asker = resolver if isinstance(resolver, Resolver) else resolver()
-        for record in asker.resolve(wanted):
+        answers = asker.resolve(wanted)
+        shortened.apply(answers)
+        for record in answers:
             if record.status == "resolved":
                 result.added.append(record)
             else:
@@ -123,14 +130,14 @@ def cite(
         if dialect is None:
             bcf = any(str(d).lower().endswith(".bcf") for d in documents)
             dialect = "biblatex" if bcf else "bibtex"
-        _append(target, form, result.added, dialect)
+        _append(target, form, result.added, WriteOptions(dialect=dialect, venue=venue))
     return result
 
 
-def _append(target: Path, form: str, records: list[Record], dialect: str) -> None:
+def _append(target: Path, form: str, records: list[Record], options: WriteOptions) -> None:
     """The new entries after the file's own, the file written atomically; what it had stays
     byte for byte (a .bib) or item for item (CSL-JSON)."""
-    text = writers()[form].write(records, WriteOptions(dialect=dialect)).text
+    text = writers()[form].write(records, options).text
     if form == "bibtex":
         body = text.split("\n\n", 1)[1]  # without bibx's header line
         old = target.read_bytes() if target.exists() else b""

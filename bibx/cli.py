@@ -384,6 +384,29 @@ InputDialectOpt = Annotated[
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Allow overwriting an input file.")]
+
+
+class Venue(StrEnum):
+    long = "long"
+    short = "short"
+
+
+VenueOpt = Annotated[
+    Venue,
+    typer.Option(
+        help="BibTeX's journal and booktitle as the venues' full names, or their short forms "
+        "(NeurIPS, J. Mach. Learn. Res.) where known; every format also gets the short form "
+        "in its own field.",
+    ),
+]
+AbbreviationsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="FILE",
+        help='Your journal abbreviations (JabRef\'s CSV: "full name","abbreviation"); '
+        "they win over every other short form.",
+    ),
+]
 CollectionOpt = Annotated[
     str | None,
     typer.Option(
@@ -420,6 +443,8 @@ def export(
     force: ForceOpt = False,
     quiet: QuietOpt = False,
     collection: CollectionOpt = None,
+    venue: VenueOpt = Venue.long,
+    abbreviations: AbbreviationsOpt = None,
     cluster: Annotated[
         str | None,
         typer.Option(
@@ -433,14 +458,18 @@ def export(
 ) -> None:
     """Read INPUTS, resolve every entry, write the bibliography."""
     dialect = bib_dialect.value if bib_dialect else None
-    options = WriteOptions(annotate=annotate, abstracts=abstracts)
+    options = WriteOptions(annotate=annotate, abstracts=abstracts, venue=venue.value)
 
     def work() -> Run:
+        from bibx.abbreviations import Abbreviations
+
         chosen, paths = plan_outputs(out, fmt, inputs, force)
+        shortened = Abbreviations.load(abbreviations)  # a bad list: said before any work
         tell = Printer(quiet)
         run = resolve_inputs(
             inputs, form, sources, prefer.value, tell, progress=tell.progress, cluster=cluster
         )
+        shortened.apply(run.records)
         write_options = for_run(options, run, dialect, inputs, collection)
         write_outputs(run.records, chosen, paths, write_options, tell)
         return run
@@ -569,6 +598,8 @@ def cite(
     prefer: PreferOpt = Prefer.published,
     bib_dialect: InputDialectOpt = None,
     quiet: QuietOpt = False,
+    venue: VenueOpt = Venue.long,
+    abbreviations: AbbreviationsOpt = None,
     *,
     sources: SourceOptions,
 ) -> None:
@@ -585,6 +616,8 @@ def cite(
             dialect=bib_dialect.value if bib_dialect else None,
             report=report,
             progress=report.progress,
+            venue=venue.value,
+            abbreviations=abbreviations,
         )
 
     guarded(work, quiet=True)

@@ -129,10 +129,18 @@ def same_value(name: str, old_raw: str, new_raw: str) -> bool:
 # --- planning ----------------------------------------------------------------------------------
 
 
-def _style(existing: dict[str, str], dialect: str | None) -> str:
-    if dialect:
-        return dialect
-    return "biblatex" if BIBLATEX_ONLY & existing.keys() else "bibtex"
+def _style(existing: dict[str, str], dialect: str | None, own: str | None = None) -> str:
+    """The dialect of the fields an entry gets: the one its own fields are in (`journaltitle`,
+    `date` … or `journal`, `year` …), so that one entry never holds both; for an entry whose
+    fields say neither, the one asked for (--bib-dialect), else its file's, else BibTeX's;
+    "mixed" for an entry the user wrote in both, which then gets neither's."""
+    latex = (BIBLATEX_ONLY | BIBLATEX_FIELDS) & existing.keys()
+    classic = BIBTEX_FIELDS & existing.keys()
+    if latex and classic:
+        return "mixed"
+    if latex or classic:
+        return "biblatex" if latex else "bibtex"
+    return dialect or own or "bibtex"
 
 
 def plan(
@@ -150,7 +158,10 @@ def plan(
     for span in spans.fields:  # a field given twice: the first, the one BibTeX reads
         written.setdefault(span.name.lower(), span)
     raw = {name: entry_text[s.value_start : s.value_end] for name, s in written.items()}
-    style = _style(raw, options.dialect)
+    style = _style(raw, options.dialect, original.dialect)
+    mixed = style == "mixed"
+    if mixed:
+        style = options.dialect or original.dialect or "bibtex"
     options_ = WriteOptions(dialect=style, ascii_only=ascii_only)
     proposed = dict(typed_fields(resolved, options_))
     upgraded = not resolved.from_input("type")
@@ -165,8 +176,10 @@ def plan(
     for name in ADDABLE:
         if name in keep or name not in proposed:
             continue
-        if (style == "bibtex" and name in BIBLATEX_FIELDS) or (
-            style == "biblatex" and name in BIBTEX_FIELDS
+        if (
+            (style == "bibtex" and name in BIBLATEX_FIELDS)
+            or (style == "biblatex" and name in BIBTEX_FIELDS)
+            or (mixed and name in BIBLATEX_FIELDS | BIBTEX_FIELDS)
         ):
             continue
         if foreign_eprint and name in EPRINT_FIELDS:

@@ -27,6 +27,8 @@ _CITE_OPTIONS: dict[str, tuple[bool, frozenset[str] | None]] = {
     "--snapshot": (True, None),
     "--cache": (True, None),
     "--mailto": (True, None),
+    "--venue": (True, frozenset({"long", "short"})),
+    "--abbreviations": (True, None),
 }
 # An entry's start as BibTeX reads it: @type{key, or @type(key, (not @string, @preamble, @comment)
 _ENTRY = re.compile(r"@\s*([A-Za-z][\w-]*)\s*[{(]\s*([^,\s{}()\"#%'=]*)\s*,")

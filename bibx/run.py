@@ -350,6 +350,8 @@ def cite_documents(
     dialect: str | None = None,
     report: Report = ignore,
     progress: Progress | None = None,
+    venue: str = "long",
+    abbreviations: Path | None = None,
 ) -> Run:
     """`bibx cite`: complete the document's bibliography with the papers it cites by
     identifier. No source is built (nor any request made) when nothing new is cited."""
@@ -364,7 +366,8 @@ def cite_documents(
         made.append(resolver)
         return made[0]
 
-    result = cite(documents, resolver, to=to, dialect=dialect, report=report)
+    result = cite(documents, resolver, to=to, dialect=dialect, report=report, venue=venue,
+                  abbreviations=abbreviations)  # fmt: skip
     records = result.added
     source_errors = (
         source_failures(made[0], _unresolved(records), sources.strict, report) if made else []

@@ -338,3 +338,55 @@ def test_a_field_removed_from_the_end_of_a_shared_line_leaves_no_trailing_space(
     assert spans is not None
     out = apply(entry, spans, [Change("month", "dec", None)])
     assert out == "@misc{y,\n  title = {T},\n  year = {2023},\n  note = {n}\n}"
+
+
+BIBLATEX_STYLE = frozenset({"journaltitle", "date", "eprinttype", "eprintclass", "location"})
+BIBTEX_STYLE = frozenset({"journal", "year", "month", "archiveprefix", "primaryclass"})
+
+
+def _fields(path) -> list[tuple[str, set[str]]]:
+    from bibx.readers import read_path
+
+    return [
+        (r.key or "", {f.name.lower() for f in r.raw}) for r in read_path(path, "bibtex").records
+    ]
+
+
+def test_enrich_never_mixes_the_two_dialects_in_one_entry(tmp_path):
+    """Over every .bib fixture (a user's files, 25 real files) and a BibLaTeX file whose
+    entries say their dialect differently: no entry gets a field of the dialect it is not in."""
+    from tests.test_fidelity import REALBIB
+
+    (tmp_path / "latex.bib").write_text(
+        "@online{deal, title = {DeAL: Decoding-time Alignment for Large Language Models},\n"
+        "  eprint = {2402.06147}, eprinttype = {arxiv}}\n"
+        "@online{longalign, title = {LongAlign: A Recipe for Long Context Alignment of Large "
+        "Language Models}, year = {2024}}\n"
+        "@article{lminf, title = {LM-Infinite: Zero-Shot Extreme Length Generalization for "
+        "Large Language Models}, journaltitle = {arXiv}, year = {2023}}\n"
+        "@online{bare, title = {Self-Play Preference Optimization for Language Model "
+        "Alignment}}\n",
+        encoding="utf-8",
+    )
+    files = [tmp_path / "latex.bib"]
+    for path in [*sorted((FIXTURES / "user-bib").glob("*.bib")), *sorted(REALBIB.glob("*.bib"))]:
+        files.append(tmp_path / path.name)
+        files[-1].write_bytes(path.read_bytes())
+    before = {p: _fields(p) for p in files}
+    result = enrich_cli(*map(str, files), "--no-backup", "-q")
+    assert result.exit_code in (0, 1, 3), result.stderr
+    changed = 0
+    for path in files:
+        after = _fields(path)
+        assert [k for k, _ in after] == [k for k, _ in before[path]], path.name
+        for (key, old), (_, new) in zip(before[path], after, strict=True):
+            added = new - old
+            changed += bool(added)
+            if (old & BIBLATEX_STYLE) and (old & BIBTEX_STYLE):
+                assert not added & (BIBLATEX_STYLE | BIBTEX_STYLE), (path.name, key, added)
+            else:
+                assert not (new & BIBLATEX_STYLE and new & BIBTEX_STYLE), (path.name, key, new)
+    assert changed >= 5  # the check saw entries that did get fields
+    latex = dict(_fields(tmp_path / "latex.bib"))
+    assert "date" in latex["bare"] and "year" not in latex["bare"]  # the file's dialect
+    assert "year" in latex["longalign"] and "date" not in latex["longalign"]  # its own

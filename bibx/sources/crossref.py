@@ -29,7 +29,7 @@ UPDATES_ROWS = 100  # notices a batch may have: a work has a handful at most
 SEARCH_THREADS = 3  # the polite pool allows 3 searches in flight
 SELECT = (
     "DOI,title,author,issued,published,published-print,published-online,container-title,type,"
-    "page,volume,issue,publisher,URL,abstract,event"
+    "page,volume,issue,publisher,URL,abstract,event,short-container-title"
 )
 
 TYPE_MAP = {
@@ -108,6 +108,9 @@ def work_to_record(message: dict[str, Any], source: str = "crossref") -> Record:
         abstract=_strip_markup(abstract) if isinstance(abstract, str) else None,
         updates=updated_by(message),
     )
+    short = _first(message.get("short-container-title"))
+    if short and record.container_title and short != record.container_title:
+        record.vars["container-title-short"] = short  # "J Clin Pathol"; [] for proceedings
     return record.mark(f"{source}:{doi}")
 
 

@@ -71,6 +71,19 @@ PMLR_ICML = {2017: "70", 2018: "80", 2019: "97", 2020: "119", 2021: "139", 2022:
              2023: "202"}  # fmt: skip
 
 
+def short_venue(venue: str) -> str | None:
+    """The short name users cite, as dblp has it for the paper's year ("NIPS" up to 2017,
+    "NeurIPS" after: dblp names each year's proceedings as they were): `ACL (1)` -> `ACL`,
+    `ACL (Findings)` -> `Findings of ACL`; None for a journal's abbreviation, which the
+    journal lists give (dblp's `J. Mach. Learn. Res.` style is its own)."""
+    base = re.sub(r"\s*\(.*?\)\s*", "", venue).strip()
+    if not base or "." in base:
+        return None
+    if "findings" in venue.lower():
+        return f"Findings of {base.split()[0].upper()}"
+    return base
+
+
 def venue_name(venue: str) -> str:
     """`NeurIPS` -> `Advances in Neural Information Processing Systems`; `ACL (Findings)` ->
     `Findings of the Association for Computational Linguistics: ACL`; others as dblp has them."""
@@ -150,6 +163,9 @@ def hit_to_record(info: dict[str, Any]) -> Record | None:
         url=_text(info.get("ee")),
     )
     short = re.sub(r"\s*\(.*?\)\s*", "", venue or "").strip().lower()
+    cited = short_venue(venue or "")
+    if cited and record.container_title and cited != record.container_title:
+        record.vars["container-title-short"] = cited
     if short == "icml" and record.year in PMLR_ICML:
         record.volume = PMLR_ICML[record.year]
         record.publisher = "PMLR"

@@ -30,6 +30,9 @@ class WriteOptions:
     # the citation keys of the records being written, when a run writes several formats of
     # them: made once, the same in each (None: each writer makes them)
     keys: tuple[str, ...] | None = None
+    # BibTeX: "short" writes journal/booktitle as their short forms (container-title-short)
+    # where the record has one and the user did not write the field; "long" (default): never
+    venue: str = "long"
 
 
 @dataclass

@@ -140,7 +140,11 @@ def _typed(
             name = "booktitle"
         else:
             name = "howpublished"
-        put(name, "container_title", lambda: tex(record.container_title or "", protect=True))
+        venue = record.container_title or ""
+        short = record.vars.get("container-title-short")
+        if options.venue == "short" and short:
+            venue = short
+        put(name, "container_title", lambda: tex(venue, protect=True))
     if record.volume:
         put("volume", "volume", lambda: tex(record.volume or ""))
     if record.issue:
@@ -168,6 +172,8 @@ def _typed(
     for var, value in record.vars.items():
         if var in ("number", "collection-number") or not value:
             continue
+        if var == "container-title-short" and dialect == "bibtex" and not record.from_input(var):
+            continue  # biblatex's shortjournal: BibTeX's styles know none (--venue short)
         name = VAR_TO_FIELD[var][dialect == "biblatex"] if var in VAR_TO_FIELD else var
         if _FIELD_NAME.match(name):
             put(name, var, lambda v=value: tex(v))  # type: ignore[misc]
