@@ -17,7 +17,8 @@ not the entry's fault and is only noted. See docs/decisions.md for the figures.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -282,8 +283,8 @@ def _not_found(entry: Record, case: Case | None, id_cases: list[Case]) -> Verdic
                      "known to no source either")  # fmt: skip
     if entry.type in OUTSIDE:
         notes.append(
-            f"arXiv, Crossref and dblp list papers; a {entry.type.replace('-', ' ')} is often in "
-            "none of them"
+            f"a {entry.type.replace('-', ' ')} is often in none of the sources asked: check "
+            "the reference, or its ISBN or DOI"
         )
     else:
         notes.append(
@@ -303,7 +304,7 @@ def _compare(entry: Record, case: Case, id_cases: list[Case]) -> Verdict:
     verdict = Verdict(entry, "verified", record=record, published=case.published)
     verdict.searched = sorted(case.asked)
     versions = verdict.versions
-    for compare in (_title, _authors, _year, _venue):
+    for compare in (_title, _authors, _year, _venue, _details):
         compare(entry, versions, verdict)
     _ids(entry, versions, id_cases, verdict)
     if verdict.differences:
@@ -318,8 +319,9 @@ def _compare(entry: Record, case: Case, id_cases: list[Case]) -> Verdict:
 def _title(entry: Record, versions: list[Record], verdict: Verdict) -> None:
     if not entry.title:
         return
-    # spaces aside: "Align²LLaVA" and "Align$^2$LLaVA" fold to "align2llava" and "align 2 llava"
-    keys = [match_key(v.title or "").replace(" ", "") for v in versions]
+    # spaces aside: "Align²LLaVA" and "Align$^2$LLaVA" fold to "align2llava" and "align 2 llava";
+    # a software's "(version 2.2.2)" (DataCite's titles) is its version, compared on its own
+    keys = [match_key(_VERSIONED.sub("", v.title or "")).replace(" ", "") for v in versions]
     mine = match_key(entry.title).replace(" ", "")
     if mine in keys:
         if keys[0] != mine:
@@ -340,6 +342,9 @@ def _title(entry: Record, versions: list[Record], verdict: Verdict) -> None:
         if pairs:
             message += f" ({pairs} in the record)"
     verdict.differences.append(Difference("title", entry.title, best.title or "", message))
+
+
+_VERSIONED = re.compile(r"\s*\((?:version|v)\s*[\w.\-]+\)\s*$", re.IGNORECASE)
 
 
 def _nearest(word: str, words: list[str]) -> str:
@@ -478,6 +483,47 @@ def _year(entry: Record, versions: list[Record], verdict: Verdict) -> None:
     verdict.differences.append(
         Difference("year", str(entry.year), known, f"year: entry {entry.year}, record {known}")
     )
+
+
+def _pages(text: str) -> tuple[str, str]:
+    """A page range as (first, last): "314--320", "314–320", "e002376"."""
+    parts = [p.strip().lower() for p in re.split(r"\s*(?:--?|–|—)\s*", text.strip()) if p.strip()]
+    return (parts[0], parts[-1]) if parts else ("", "")
+
+
+def _number(text: str) -> str:
+    """An edition or version as compared: "3rd" and "3" alike, "v2.2.2" and "2.2.2" alike."""
+    text = text.strip().lower().removeprefix("version").strip().removeprefix("v")
+    return re.sub(r"(?<=\d)(?:st|nd|rd|th)\b.*$", "", text).strip(" .")
+
+
+def _details(entry: Record, versions: list[Record], verdict: Verdict) -> None:
+    """A software's version, a book's edition, an article's volume and pages: each compared
+    with the versions of the work that give it, when the entry gives it too."""
+    checks: list[
+        tuple[str, str | None, Callable[[Record], str | None], Callable[[str], object]]
+    ] = [
+        ("version", entry.vars.get("version"), lambda v: v.vars.get("version"), _number),
+        ("edition", entry.vars.get("edition"), lambda v: v.vars.get("edition"), _number),
+        ("volume", entry.volume, lambda v: v.volume, lambda t: t.strip().lower()),
+        ("pages", entry.page, lambda v: v.page, _pages),
+    ]
+    for name, mine, of, key in checks:
+        theirs = [t for t in (of(v) for v in versions) if t]
+        if not mine or not theirs:
+            continue
+        if name == "pages":
+            first, last = _pages(mine)
+            if any(_pages(t)[0] == first and _pages(t)[1] in (last, first) for t in theirs):
+                continue
+            if any(_pages(t)[0] == first and _pages(t)[1] == _pages(t)[0] for t in theirs):
+                continue  # the record gives the first page only
+        elif key(mine) in {key(t) for t in theirs}:
+            continue
+        known = ", ".join(dict.fromkeys(theirs))
+        verdict.differences.append(
+            Difference(name, mine, known, f"{name}: entry {mine}, record {known}")
+        )
 
 
 def _names_unseen_published_version(entry: Record, versions: list[Record]) -> bool:

@@ -235,3 +235,36 @@ def test_a_pmc_id_is_asked_of_pmc_by_its_number(services):
     assert (article.doi or "").lower() == "10.1093/cercor/bhs015"
     asked = pubmed.log[-1].query
     assert (asked["db"], asked["id"]) == (["pmc"], ["3539452"])
+
+
+def test_check_judges_books_software_and_pubmed_articles(services):
+    from bibx.check import check
+
+    sources, _ = services
+    bib = (
+        "@book{lotr, author = {Tolkien, J. R. R.}, title = {The Lord of the Rings},\n"
+        "  publisher = {HarperCollins}, year = {2021}}\n"
+        "@misc{dataone, author = {Jones, Matthew and Slaughter, Peter and Boettiger, Carl and "
+        "others},\n  title = {dataone: R interface to the DataONE network of data repositories},"
+        "\n  year = {2022}, version = {2.2.1}, doi = {10.5063/f1m61h5x}}\n"
+        "@article{peloso, author = {Peloso, Gina M. and Nomura, Akihiro and others},\n"
+        "  title = {Rare Protein-Truncating Variants in APOB, Lower Low-Density Lipoprotein "
+        "Cholesterol, and Protection Against Coronary Heart Disease},\n"
+        "  journal = {Circulation: Genomic and Precision Medicine}, year = {2019},\n"
+        "  volume = {12}, pages = {e002377}}\n"
+        "@book{texbook, author = {Knuth, Donald E.}, title = {The {\\TeX}book},\n"
+        "  publisher = {Addison-Wesley}, year = {1984}}\n"
+    )
+    verdicts = {
+        v.entry.key: v for v in check(read_text(bib, "refs.bib", "bibtex").records,
+                                      Resolver(sources))
+    }  # fmt: skip
+    assert verdicts["lotr"].verdict == "verified"
+    dataone = verdicts["dataone"]  # DataCite's "(version 2.2.2)" in the title is no difference
+    assert [d.field for d in dataone.differences] == ["version"]
+    assert dataone.differences[0].message == "version: entry 2.2.1, record 2.2.2"
+    peloso = verdicts["peloso"]
+    assert [d.message for d in peloso.differences] == ["pages: entry e002377, record e002376"]
+    texbook = verdicts["texbook"]
+    assert texbook.verdict == "not-found"
+    assert "openlibrary" in texbook.notes[0]
