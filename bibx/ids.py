@@ -228,6 +228,29 @@ SCHEMES = (
 )
 
 
+# where a reference string names one: "ISBN 978-0-316-03057-1", "PMID: 30939045", "PMCID:
+# PMC3539452", a PubMed or PMC address; each candidate is then parsed (and an ISBN's check digit
+# checked) by its scheme's parser
+_IN_TEXT = re.compile(
+    r"\bISBN(?:-1[03])?:?\s*[\dXx][\d\s-]{8,16}[\dXx]"
+    r"|\b(?:PMID|pubmed):?\s*\d{1,9}\b"
+    r"|(?:\bpmcid:?\s*)?\bPMC\d{4,9}\b"
+    r"|https?://(?:www\.)?(?:ncbi\.nlm\.nih\.gov/(?:pubmed|pmc/articles)|"
+    r"pubmed\.ncbi\.nlm\.nih\.gov|pmc\.ncbi\.nlm\.nih\.gov/articles)/\w+/?",
+    re.IGNORECASE,
+)
+
+
+def other_ids_in(text: str) -> dict[str, str]:
+    """The identifiers of the other schemes named anywhere in a text (a reference string), by
+    CSL variable; the first of each scheme."""
+    out: dict[str, str] = {}
+    for match in _IN_TEXT.finditer(text):
+        for variable, value in other_ids(match.group().rstrip(".,;")).items():
+            out.setdefault(variable, value)
+    return out
+
+
 def other_ids(text: str | None) -> dict[str, str]:
     """The identifiers of the other schemes `text` is (`isbn:978-…`, `PMID: 123`, `PMC123…`),
     by CSL variable: {"ISBN": "9780262035613"}."""

@@ -268,3 +268,20 @@ def test_check_judges_books_software_and_pubmed_articles(services):
     texbook = verdicts["texbook"]
     assert texbook.verdict == "not-found"
     assert "openlibrary" in texbook.notes[0]
+
+
+def test_a_reference_string_naming_an_isbn_or_pmc_id_is_looked_up_by_it(services):
+    book, article = resolve_lines(
+        services[0],
+        "Banks, I. M. (2008). Use of Weapons. Orbit. ISBN 978-0-316-03057-1\n"
+        "Kind PC, Sengpiel F, Beaver CJ, et al. The development and activity-dependent "
+        "expression of aggrecan in the cat visual cortex. Cereb Cortex. 2013;23(2):349-60. "
+        "PMCID: PMC3539452\n",
+    )
+    assert (book.status, book.vars["ISBN"], book.publisher) == (
+        "resolved",
+        "9780316030571",
+        "Orbit",
+    )
+    assert article.status == "resolved" and article.vars["PMCID"] == "PMC3539452"
+    assert article.year == 2013  # PMC's print date, the volume's year (online: 2012)

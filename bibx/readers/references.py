@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bibx.ids import identify
+from bibx.ids import identify, other_ids_in
 from bibx.model import Name, Record
 from bibx.readers import ReadResult
 from bibx.text import squash
@@ -209,6 +209,7 @@ def parse(item: str, origin: str) -> Record:
         origin=origin,
         input_form=NAME,
         citation=item,
+        vars=other_ids_in(item),  # an ISBN, PubMed or PMC id the reference names
     )
     return record.mark("input")
 

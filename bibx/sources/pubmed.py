@@ -70,7 +70,9 @@ def summary_to_record(data: dict[str, Any], uid: str, db: str = "pubmed") -> Rec
             for a in data.get("authors") or []
             if a.get("authtype", "Author") == "Author" and a.get("name")
         ],
-        issued=_date(str(data.get("pubdate") or "")),
+        # PMC's `pubdate` is the online date; its `printpubdate`, the issue's (the volume's
+        # year, which reference lists print: 2013;23(2) for PMC3539452, online 2012)
+        issued=_date(str(data.get("printpubdate") or data.get("pubdate") or "")),
         container_title=squash(str(data.get("fulljournalname") or "")) or None,
         volume=str(data.get("volume") or "") or None,
         issue=str(data.get("issue") or "") or None,
