@@ -535,6 +535,7 @@ def enrich(
             show_default=False,
         ),
     ] = None,
+    venue: VenueOpt = Venue.long,
     quiet: QuietOpt = False,
     *,
     sources: SourceOptions,
@@ -546,6 +547,7 @@ def enrich(
     options = EnrichOptions(
         keep=frozenset(k.strip().lower() for k in keep.split(",") if k.strip()),
         dialect=bib_dialect.value if bib_dialect else None,
+        venue=venue.value,
     )
 
     def work() -> Run:

@@ -99,6 +99,7 @@ class EnrichResult:
 class EnrichOptions:
     keep: frozenset[str] = frozenset()  # field names bibx must not touch
     dialect: str | None = None  # None: each entry's own (BibLaTeX names if it uses any)
+    venue: str = "long"  # "short": a journal or booktitle added is the venue's short form
 
 
 # --- comparing values --------------------------------------------------------------------------
@@ -162,7 +163,7 @@ def plan(
     mixed = style == "mixed"
     if mixed:
         style = options.dialect or original.dialect or "bibtex"
-    options_ = WriteOptions(dialect=style, ascii_only=ascii_only)
+    options_ = WriteOptions(dialect=style, ascii_only=ascii_only, venue=options.venue)
     proposed = dict(typed_fields(resolved, options_))
     upgraded = not resolved.from_input("type")
     keep = options.keep

@@ -137,12 +137,13 @@ def test_cite_keys_of_every_scheme(services, tmp_path):
     aux = tmp_path / "paper.aux"
     aux.write_text(
         "\\relax\n\\citation{isbn:9780316030571}\n\\citation{pmid:30939045}\n"
-        "\\citation{doi:10.5281/zenodo.8242099}\n\\bibstyle{plainnat}\n\\bibdata{refs}\n",
+        "\\citation{doi:10.5281/zenodo.8242099}\n\\citation{pmcid:PMC3539452}\n"
+        "\\bibstyle{plainnat}\n\\bibdata{refs}\n",
         encoding="utf-8",
     )
     result = cite([aux], Resolver(sources))
     assert sorted(r.key for r in result.added) == [
-        "doi:10.5281/zenodo.8242099", "isbn:9780316030571", "pmid:30939045"
+        "doi:10.5281/zenodo.8242099", "isbn:9780316030571", "pmcid:PMC3539452", "pmid:30939045"
     ]  # fmt: skip
     written = (tmp_path / "refs.bib").read_text(encoding="utf-8")
     assert "@book{isbn:9780316030571," in written and "@article{pmid:30939045," in written
