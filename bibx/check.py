@@ -201,8 +201,12 @@ def _doi(record: Record | None) -> str:
 
 
 def _title_probe(entry: Record) -> Record:
-    """What the title search is given: the entry's evidence without its ids (looked up apart)."""
+    """What the title search is given: the entry's evidence without its ids (looked up apart),
+    and its kind, so that only the sources of that kind of work are asked (an entry with an
+    arXiv id is a paper, whatever its form says)."""
     return Record(
+        type="article" if entry.arxiv_id else entry.type,
+        input_type=(entry.input_type or "arxiv") if entry.arxiv_id else entry.input_type,
         title=entry.title,
         authors=entry.authors,
         et_al=entry.et_al,

@@ -441,7 +441,10 @@ class Resolver:
 
 def of_kind(entry: Record, kinds: frozenset[str]) -> bool:
     """Whether an entry may be of these kinds: its form states one of them, or states none
-    (a line of a list or a reference string is typed "article" only by default)."""
+    (a line of a list or a reference string is typed "article" only by default); an entry
+    with an arXiv id is a paper, whatever its form says."""
+    if entry.arxiv_id:
+        return False
     return entry.input_type is None or entry.type in kinds
 
 
