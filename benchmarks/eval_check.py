@@ -7,7 +7,7 @@ with its ids and by title alone, plus one copy per known alteration (wrong year,
 invented or misspelt author, another paper's DOI, a title of invented words, a swapped venue).
 It is checked against the loopback arXiv, Crossref and dblp (tests/fakes.py: answers in each
 service's real format, built from the seed's facts) with the real rate limits on an injected
-clock. Then the seed papers' reference lines, as pandoc prints them in seven real styles: every
+clock. Then the seed papers' reference lines, as pandoc prints them in nine real styles: every
 one is real, so any verdict but "verified" is a false alarm. For each kind: how many entries,
 how many got which verdict; an altered entry is caught when its verdict is not "verified", a
 correct one wrongly flagged when it is anything else.
@@ -78,7 +78,7 @@ def main() -> None:
         f"requests: arXiv {asked[0]}, Crossref {asked[1]}, dblp {asked[2]}; "
         f"{len(records)} entries in {elapsed:.1f} s here, rate-limited time {asked[3]:.0f} s"
     )
-    print("\nthe seed papers' reference lines in seven styles (fixtures/references/), all real:")
+    print("\nthe seed papers' reference lines in nine styles (fixtures/references/), all real:")
     for style, counts in styles.items():
         print(f"  {style:45} " + ", ".join(f"{n} {v}" for v, n in counts.items()))
 

@@ -1,4 +1,4 @@
-"""Measurement: the seed papers' reference-list entries in seven CSL styles (issue #14).
+"""Measurement: the seed papers' reference-list entries in nine CSL styles (issue #14).
 
     python benchmarks/eval_references.py
 

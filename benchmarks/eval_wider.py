@@ -4,7 +4,7 @@ resolved against loopback services that answer with the services' real records.
     python benchmarks/eval_wider.py
 
 The list: every work of fixtures/references-wider/ (built by fixtures/build_wider_references.py
-from the real DataCite, Open Library, PubMed and PMC answers in fixtures/reference/) as seven
+from the real DataCite, Open Library, PubMed and PMC answers in fixtures/reference/) as nine
 real CSL styles print it, once as printed and once with its DOI and links cut out (so that the
 title must find it, where the loopback service holds the work for title search); the same
 works by identifier alone (DOI, ISBN, PMID, PMC id); the 65 seed

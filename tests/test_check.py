@@ -206,8 +206,8 @@ def test_fail_on_decides_the_exit_code(tmp_path):
     assert len(lines) == 3
 
 
-def test_reference_lists_in_seven_styles_verify_line_by_line(checker):
-    # the seed papers as pandoc prints them in seven real CSL styles (fixtures/references/):
+def test_reference_lists_in_nine_styles_verify_line_by_line(checker):
+    # the seed papers as pandoc prints them in nine real CSL styles (fixtures/references/):
     # a title cut from a reference line by the reader, a year of the preprint beside the DOI
     # of the published paper, and the few names a style prints are no disagreement
     from bibx.readers import read_path

@@ -322,26 +322,32 @@ def names(value: str) -> tuple[list[Name], bool]:
         if person.strip().lower() == "others":
             others = True
             continue
-        extended = _extended_name(person) if "=" in person else None
-        if extended is not None:
-            out.append(extended)
-            continue
-        try:
-            parts = _name_parts(person)
-        except Exception:  # "a, b, c, d": bibtex warns and prints it anyway; keep it whole
-            out.append(Name(literal=latex_to_unicode(person)))
-            continue
-        last = " ".join(parts.last)
-        braced = last.startswith("{") and last.endswith("}") and not last.startswith("{\\")
-        if not parts.first and not parts.von and braced:
-            out.append(Name(literal=latex_to_unicode(last)))  # {Team GLM}: a collective
-            continue
-        family = latex_to_unicode(" ".join(parts.von + parts.last)) or None
-        given = latex_to_unicode(" ".join(parts.first)) or None
-        if family or given:
-            suffix = latex_to_unicode(" ".join(parts.jr)) or None
-            out.append(Name(family=family, given=given, suffix=suffix))
+        name = _person(person)
+        if name is not None:
+            out.append(name)
     return out, others
+
+
+@lru_cache(maxsize=65536)
+def _person(person: str) -> Name | None:
+    """One person of a name list (a bibliography names the same people again and again, and
+    a Name is immutable: each is made once)."""
+    extended = _extended_name(person) if "=" in person else None
+    if extended is not None:
+        return extended
+    try:
+        parts = _name_parts(person)
+    except Exception:  # "a, b, c, d": bibtex warns and prints it anyway; keep it whole
+        return Name(literal=latex_to_unicode(person))
+    last = " ".join(parts.last)
+    braced = last.startswith("{") and last.endswith("}") and not last.startswith("{\\")
+    if not parts.first and not parts.von and braced:
+        return Name(literal=latex_to_unicode(last))  # {Team GLM}: a collective
+    family = latex_to_unicode(" ".join(parts.von + parts.last)) or None
+    given = latex_to_unicode(" ".join(parts.first)) or None
+    if not (family or given):
+        return None
+    return Name(family=family, given=given, suffix=latex_to_unicode(" ".join(parts.jr)) or None)
 
 
 def _verbatim(value: str) -> str:

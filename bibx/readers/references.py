@@ -27,7 +27,8 @@ _ARXIV = re.compile(
     r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"[“\"]([^“”\"]{8,}?)[,.]?[”\"]")
+# a quoted title: “…” or "…", or ‘…’ (Harvard) whose closing mark is no apostrophe (Hitchhiker’s)
+_QUOTED = re.compile(r"[“\"]([^“”\"]{8,}?)[,.]?[”\"]|‘(.{8,}?)[,.]?’(?!\w)")
 # an author's family name: "Huang, J. Y." / "Huang, James Y." (APA, LNCS, Nature, Chicago first)
 _FAMILY_FIRST = re.compile(r"([A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?),\s(?:[A-Z][\w'’\-]*\.?\s?){1,3}")
 # ... or "J. Y. Huang" (IEEE) / "James Y. Huang" (ACL, ACM, Chicago others)
@@ -97,14 +98,22 @@ def _title(item: str, year: re.Match[str] | None) -> tuple[str | None, str]:
     """The title, and the text before it (the authors)."""
     quoted = _QUOTED.search(item)
     if quoted:
-        return quoted.group(1).strip(" ,."), item[: quoted.start()]
+        return (quoted.group(1) or quoted.group(2)).strip(" ,."), item[: quoted.start()]
+    vancouver = _VANCOUVER_AUTHORS.match(item)
+    if vancouver and not re.match(r"[\d(\[]", item[vancouver.end() :]):
+        # "Jiang YG. Out of Length …" (Vancouver: initials without dots, a period after them)
+        return _first_sentence(item[vancouver.end() :]), item[: vancouver.end()]
     given_first = _IEEE_AUTHORS.match(item)
     if given_first and not initials_only(item[given_first.end() :]):
         # "[1] I. M. Banks, Use of Weapons. Orbit, 2008." (IEEE: given names first, a comma)
         return _first_sentence(item[given_first.end() :]), item[: given_first.end()]
-    if year and re.match(r"\)?[.,]\s+\S", item[year.end() :]):
+    # "Authors. 2023. Title", "Authors (2023). Title", and Harvard's "Authors (2023) Title"
+    if year and re.match(r"(?:\)?[.,]|\))\s+\S", item[year.end() :]):
         after = item[year.end() :].lstrip(").:,; ")
-        if len(after) > 10 and not re.match(r"(?:doi|https?:|arxiv|\d)", after, re.IGNORECASE):
+        # not what a style prints after the year at the end (Vancouver: "arXiv; 2024.
+        # Available from: https://…")
+        late = r"(?:doi|https?:|arxiv|\d|available|retrieved|accessed|\[)"
+        if len(after) > 10 and not re.match(late, after, re.IGNORECASE):
             # "Authors. 2023. Title. Venue" (ACL, ACM) / "Authors (2023). Title. Venue" (APA)
             return _first_sentence(after), item[: year.start()]
     initials = list(_AUTHORS_END.finditer(item[: len(item) // 2]))
@@ -128,6 +137,11 @@ def _title(item: str, year: re.Match[str] | None) -> tuple[str | None, str]:
 _IEEE_AUTHORS = re.compile(
     r"^(?:(?:[A-Z][a-z]?\.\s?(?:-?[A-Z]\.\s?)*)[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?"
     r"(?:\set al\.,\s|,\s(?:and\s)?|\sand\s))+"
+)
+# Vancouver's author list: "Du Y, Chen Z, Jiang YG." or "Huang JY, …, Pappas N, et al."
+_VANCOUVER_AUTHORS = re.compile(
+    r"^(?:[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*\s[A-Z]{1,3},\s)+"
+    r"(?:et al|[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*\s[A-Z]{1,3})\.\s"
 )
 # "Family, I., Family, I.:" a list of names and initials only (Springer's, however long)
 _NAME_LIST = re.compile(
