@@ -31,6 +31,8 @@ ADDABLE = (
     "author", "title", "journal", "journaltitle", "booktitle", "volume", "number", "pages",
     "year", "month", "date", "publisher", "doi", "eprint", "archiveprefix", "primaryclass",
     "eprinttype", "eprintclass",
+    # books, software, PubMed's articles: only ever added, never changed
+    "edition", "version", "isbn", "pmid", "pmcid",
 )  # fmt: skip
 CONTAINERS = frozenset({"journal", "journaltitle", "booktitle"})
 EPRINT_FIELDS = frozenset({"eprint", "archiveprefix", "primaryclass", "eprinttype", "eprintclass"})

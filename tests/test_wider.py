@@ -286,3 +286,23 @@ def test_a_reference_string_naming_an_isbn_or_pmc_id_is_looked_up_by_it(services
     )
     assert article.status == "resolved" and article.vars["PMCID"] == "PMC3539452"
     assert article.year == 2013  # PMC's print date, the volume's year (online: 2012)
+
+
+def test_enrich_fills_a_books_isbn_and_publisher_and_a_softwares_version(services):
+    from bibx.enrich import EnrichOptions, enrich_text
+
+    sources, _ = services
+    text = (
+        "@book{banks,\n  author = {Banks, Iain M.},\n  title = {Use of Weapons},\n"
+        "  isbn = {0-316-03057-0}\n}\n\n"
+        "@misc{dataone,\n  title = {dataone: R interface to the DataONE network of data "
+        "repositories},\n  doi = {10.5063/f1m61h5x}\n}\n"
+    )
+    result = enrich_text(text, "refs.bib", Resolver(sources), EnrichOptions())
+    # the user's fields as written (the ISBN-10 too), the book's publisher and year added in
+    # the file's own layout, the software's version and authors from DataCite
+    assert result.text.startswith(
+        "@book{banks,\n  author = {Banks, Iain M.},\n  title = {Use of Weapons},\n"
+        "  isbn = {0-316-03057-0},\n  year = {2008},\n  month = jul,\n  publisher = {Orbit}\n}"
+    )
+    assert "  version = {2.2.2}\n}" in result.text and "Boettiger, Carl" in result.text

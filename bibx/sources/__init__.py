@@ -194,6 +194,7 @@ class SourceOptions:
     dblp_dump: Path | None = None
     strict: bool = False  # a service that could not be used is an error even if all resolved
     deadline: float | None = DEADLINE  # seconds a service may take in one run, from its first ask
+    ncbi_key: str | None = None  # NCBI's API key (--ncbi-key, else NCBI_API_KEY)
 
 
 def polite_limiters(
@@ -255,6 +256,8 @@ def build(
     from bibx.sources.openlibrary import OpenLibrary
     from bibx.sources.pubmed import PubMed
 
+    if options.ncbi_key:  # PubMed reads it where NCBI wants it: in its limit and its requests
+        os.environ["NCBI_API_KEY"] = options.ncbi_key
     urls: dict[type[LiveSource], str] = {
         ArxivAPI: ArxivAPI.endpoint(options.arxiv_api),
         Crossref: Crossref.endpoint(options.crossref_api),

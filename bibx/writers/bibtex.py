@@ -95,6 +95,10 @@ def _year(record: Record) -> str | None:
     return record.issued_literal
 
 
+# biblatex's shortjournal and shortseries: BibTeX's styles know neither (--venue short instead)
+BIBLATEX_SHORT = frozenset({"container-title-short", "collection-title-short"})
+
+
 def _typed(
     record: Record, options: WriteOptions, lost: set[str] | None
 ) -> list[tuple[str, str, str | None]]:
@@ -172,7 +176,7 @@ def _typed(
     for var, value in record.vars.items():
         if var in ("number", "collection-number") or not value:
             continue
-        if var == "container-title-short" and dialect == "bibtex" and not record.from_input(var):
+        if var in BIBLATEX_SHORT and dialect == "bibtex" and not record.from_input(var):
             continue  # biblatex's shortjournal: BibTeX's styles know none (--venue short)
         name = VAR_TO_FIELD[var][dialect == "biblatex"] if var in VAR_TO_FIELD else var
         if _FIELD_NAME.match(name):
