@@ -18,7 +18,7 @@ import bibtexparser
 import pytest
 
 from bibx.model import Name, Record
-from bibx.readers import read_path
+from bibx.readers import read_path, read_text
 from bibx.resolver import Resolver
 from bibx.sources.snapshot import Snapshot
 from bibx.writers import WriteOptions, bibtex, csljson
@@ -483,3 +483,60 @@ def test_title_case_survives_bibtex_change_case(tmp_path):
                 checked += 1
                 assert word in plain, (word, title, out)
     assert checked > 50
+
+
+@pytest.fixture
+def wider_records():
+    """Works that are not papers, from the services' real answers (fixtures/reference/) through
+    bibx's own converters: software and a dataset (DataCite), two books (Open Library), two
+    PubMed articles and a PMC article, each marked resolved as a source's record is."""
+    from fixtures.build_wider_references import works
+
+    out = []
+    for _, _, record in works():
+        record.status, record.confidence = "resolved", 1.0
+        out.append(record)
+    return out
+
+
+@pytest.mark.parametrize("processor", ["bibtex", "biber"])
+def test_books_software_datasets_and_pubmed_articles_compile_without_warnings(
+    wider_records, tmp_path, processor
+):
+    dialect = "bibtex" if processor == "bibtex" else "biblatex"
+    text = bibtex.write(wider_records, WriteOptions(dialect=dialect)).text
+    kinds = re.findall(r"^@(\w+)\{", text, re.M)
+    expected = ["software", "software", "dataset", "book", "book", *["article"] * 3]
+    assert kinds == (expected if dialect == "biblatex" else
+                     ["misc", "misc", "misc", "book", "book", *["article"] * 3])  # fmt: skip
+    keys = re.findall(r"^@\w+\{(.+),$", text, re.M)
+    if processor == "biber":  # biblatex's data model has no field for a PMC id, and says so
+        (tmp_path / "validated").mkdir()
+        _, blg = compile_latex(tmp_path / "validated", text, keys, processor, validate=True)
+        said = [line for line in blg.splitlines() if re.search(r"> (WARN|ERROR) ", line)]
+        assert all("Field 'pmcid' invalid in data model" in line for line in said), blg
+        assert len(said) == 3  # the PubMed and PMC articles' PMC ids
+    log, blg = compile_latex(tmp_path, text, keys, processor)
+    said = [line for line in blg.splitlines() if re.search(r"Warning--|WARN|ERROR", line)]
+    # the truth, as for an unresolved entry: Open Library's work lists five publishers for its
+    # editions and names none as the book's, so bibx names none (BibTeX says so; biber does not
+    # require one)
+    assert said == (["Warning--empty publisher in friedmanCapitalismFreedom1962"]
+                    if processor == "bibtex" else []), blg  # fmt: skip
+    assert latex_problems(log) == []
+    # read back: the repository (biblatex's organization for software) and the PubMed id
+    # (biblatex's eprint of type pubmed) are the record's again
+    back = read_text(text, "refs.bib", "bibtex").records
+    assert back[0].publisher == "KNB Data Repository" and back[5].vars["PMID"] == "30939045"
+
+
+def test_books_software_datasets_through_pandoc_and_citation_js(wider_records, tmp_path):
+    path = written(wider_records, tmp_path, "csl-json")
+    done = pandoc(tmp_path, path)
+    assert done.stderr == ""
+    assert "KNB Data Repository" in done.stdout and "Orbit" in done.stdout
+    items = citation_js(path)
+    assert [i["type"] for i in items] == [
+        "software", "software", "dataset", "book", "book", *["article-journal"] * 3
+    ]  # fmt: skip
+    assert items[0]["version"] == "2.2.2" and items[3]["ISBN"] == "9780316030571"

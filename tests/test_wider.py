@@ -5,6 +5,8 @@ services' real responses (fixtures/reference/)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -171,7 +173,9 @@ def test_software_and_a_dataset_found_by_title_at_datacite(services):
     )  # fmt: skip
     assert datacite.log[0].query["query"][0].startswith("titles.title:(dataone R interface")
     bib = bibtex.write([software, dataset], bibtex.WriteOptions(dialect="biblatex")).text
-    assert "@software{" in bib and "@dataset{" in bib and "version   = {2.2.2}" in bib
+    assert "@software{" in bib and "@dataset{" in bib
+    assert re.search(r"version +\= \{2\.2\.2\}", bib)
+    assert re.search(r"organization += \{KNB Data Repository\}", bib)  # biblatex's for software
     classic = bibtex.write([software]).text
     assert "@misc{" in classic  # natbib's styles know no @software
     rdf = zotero_rdf.write([software, dataset]).text

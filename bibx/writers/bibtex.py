@@ -168,13 +168,23 @@ def _typed(
             out.append(("month", month, "issued"))
     # biblatex's data model has no publisher for @article, and a preprint server is no
     # publisher: a source's is written only where it belongs; the user's own always
+    data = record.type in ("software", "dataset")  # its repository publishes it (Zenodo)
     if record.publisher and (
         (record.curated and record.from_input("publisher"))
+        or data
         or (etype not in ("misc", "online") and (dialect == "bibtex" or etype != "article"))
     ):
-        put(_publisher_field(etype, dialect), "publisher", lambda: tex(record.publisher or ""))
+        where = "organization" if data and etype in ("misc", "software") else None
+        put(where or _publisher_field(etype, dialect), "publisher",
+            lambda: tex(record.publisher or ""))  # fmt: skip
+    # biblatex has no pmid or pmcid field: a PubMed id is its `eprint` of type pubmed (when
+    # no arXiv id holds the eprint); a PMC id, for which it has no place, keeps its CSL name
+    # (biber passes it by; only --validate-datamodel names it)
+    pubmed = dialect == "biblatex" and not record.arxiv_id and bool(record.vars.get("PMID"))
     for var, value in record.vars.items():
         if var in ("number", "collection-number") or not value:
+            continue
+        if pubmed and var == "PMID" and not record.from_input(var):
             continue
         if var in BIBLATEX_SHORT and dialect == "bibtex" and not record.from_input(var):
             continue  # biblatex's shortjournal: BibTeX's styles know none (--venue short)
@@ -190,6 +200,9 @@ def _typed(
         out.append(("doi", _braced(verbatim(doi)), "doi"))
     if record.url:
         out.append(("url", _braced(verbatim(record.url)), "url"))
+    if pubmed and not record.from_input("PMID"):
+        put("eprint", "PMID", lambda: verbatim(record.vars["PMID"]))
+        out.append(("eprinttype", "{pubmed}", "PMID"))
     if record.arxiv_id:
         put("eprint", "arxiv_id", lambda: verbatim(record.arxiv_id or ""))
         if dialect == "bibtex":
