@@ -142,13 +142,8 @@ class Resolver:
         batching = [s for s in self.sources if s.batched_search and not s.venue_only]
         todo = [c for c in cases if c.open]
         if batching and todo:
-            jobs = [(s, todo) for s in batching]
-            self._say(f"asking again for {len(todo)} open title{'s' * (len(todo) != 1)}"
-                      f"{_offline(batching)}",
-                      self._plan(jobs))  # fmt: skip
-            self._gather(jobs, batched=False)
-            self._decide_all(todo)
-            self._settled(cases)
+            said = f"asking again for {len(todo)} open title{'s' * (len(todo) != 1)}"
+            self._round(said + _offline(batching), [(s, todo) for s in batching], todo, cases)
         self._by_kind(cases)
         if self.prefer == "published":
             self._published(cases)
@@ -164,9 +159,14 @@ class Resolver:
         if not jobs:
             return
         asked = [c for c in todo if any(c in a for _, a in jobs)]
-        self._say(f"searching {len(asked)} open title{'s' * (len(asked) != 1)} in "
-                  f"{_names([s for s, _ in jobs])}",
-                  self._plan(jobs))  # fmt: skip
+        said = f"searching {len(asked)} open title{'s' * (len(asked) != 1)} in "
+        self._round(said + _names([s for s, _ in jobs]), jobs, asked, cases)
+
+    def _round(
+        self, said: str, jobs: list[tuple[Source, list[Case]]], asked: list[Case], cases: list[Case]
+    ) -> None:
+        """One more round of searches, each title alone: said, asked, decided, counted."""
+        self._say(said, self._plan(jobs))
         self._gather(jobs, batched=False)
         self._decide_all(asked)
         self._settled(cases)
