@@ -28,7 +28,7 @@ from bibx.ids import issued_from_arxiv_id, preprint_venue
 from bibx.match import ACCEPT, is_published, same_work, similarity, title_similarity
 from bibx.model import RETRACTIONS, Name, Record, Update
 from bibx.resolver import Case, Resolver
-from bibx.text import match_key
+from bibx.text import match_key, page_range
 from bibx.vocab.venues import same_venue, venues_named
 
 # worst first: a work taken back is worse than a wrong field
@@ -491,7 +491,7 @@ def _year(entry: Record, versions: list[Record], verdict: Verdict) -> None:
 
 def _pages(text: str) -> tuple[str, str]:
     """A page range as (first, last): "314--320", "314–320", "e002376"."""
-    parts = [p.strip().lower() for p in re.split(r"\s*(?:--?|–|—)\s*", text.strip()) if p.strip()]
+    parts = [p for p in page_range(text.strip().lower()).split("-") if p]
     return (parts[0], parts[-1]) if parts else ("", "")
 
 
@@ -517,11 +517,10 @@ def _details(entry: Record, versions: list[Record], verdict: Verdict) -> None:
         if not mine or not theirs:
             continue
         if name == "pages":
+            # the same first page, and the same last one unless the record gives only the first
             first, last = _pages(mine)
-            if any(_pages(t)[0] == first and _pages(t)[1] in (last, first) for t in theirs):
+            if any(start == first and end in (last, first) for start, end in map(_pages, theirs)):
                 continue
-            if any(_pages(t)[0] == first and _pages(t)[1] == _pages(t)[0] for t in theirs):
-                continue  # the record gives the first page only
         elif key(mine) in {key(t) for t in theirs}:
             continue
         known = ", ".join(dict.fromkeys(theirs))

@@ -47,7 +47,7 @@ from bibx.run import (
     cite_documents,
     convert_inputs,
     count,
-    enrich_file,
+    enrich_files,
     for_run,
     resolve_inputs,
     summary,
@@ -562,26 +562,15 @@ def enrich(
 
     def work() -> Run:
         report = Printer(quiet)
-        runs = [
-            enrich_file(
-                bib,
-                sources,
-                options,
-                prefer=prefer.value,
-                dry_run=dry_run,
-                backup=backup,
-                report=report,
-                progress=report.progress,
-            )
-            for bib in bibs
-        ]
-        run = Run(
-            [r for one in runs for r in one.records],
-            [p for one in runs for p in one.problems],
-            [e for one in runs for e in one.source_errors],
-            runs[-1].http,
-            sources.strict,
-            changed=sum(one.changed for one in runs),
+        run = enrich_files(
+            bibs,
+            sources,
+            options,
+            prefer=prefer.value,
+            dry_run=dry_run,
+            backup=backup,
+            report=report,
+            progress=report.progress,
         )
         if dry_run:
             raise typer.Exit(EXIT_CHANGES if run.changed else EXIT_OK)

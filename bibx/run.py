@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
@@ -301,9 +302,11 @@ def enrich_file(
     backup: bool = True,
     report: Report = ignore,
     progress: Progress | None = None,
+    shared: Callable[[], tuple[Resolver, HttpSession | None]] | None = None,
 ) -> Run:
     """`bibx enrich`: bring `bib` up to date in place (atomically, with a backup), keeping its
-    byte-order mark and line ends; on `dry_run` only report what would change."""
+    byte-order mark and line ends; on `dry_run` only report what would change. `shared` gives
+    the resolver of a run over several files (made once, when first needed)."""
     from bibx.enrich import enrich_text
 
     try:
@@ -315,7 +318,8 @@ def enrich_file(
     text = decode(data, str(bib))
     if not text.strip():
         raise BibxError(f"{bib}: the file is empty")
-    resolver, http = _resolver(sources, report, progress, prefer)
+    resolver, http = shared() if shared else _resolver(sources, report, progress, prefer)
+    resolver.errors.clear()  # the services' failures are said for the file they left open
     result = enrich_text(text, str(bib), resolver, options)
     if not result.entries:
         raise BibxError(f"{bib}: no BibTeX entry found; nothing changed")
@@ -339,6 +343,41 @@ def enrich_file(
         if record.status != "resolved":
             report("info", f"  {record.status}: {record.label()}: {record.reason}")
     return Run(records, result.problems, source_errors, http, sources.strict, len(result.changed))
+
+
+def enrich_files(
+    bibs: list[Path],
+    sources: SourceOptions,
+    options: EnrichOptions,
+    *,
+    prefer: str = "published",
+    dry_run: bool = False,
+    backup: bool = True,
+    report: Report = ignore,
+    progress: Progress | None = None,
+) -> Run:
+    """`bibx enrich FILE.bib...`: each file in turn, over one set of sources (a snapshot opened
+    once, each service's limits and cache kept across the files), as one run."""
+    made: list[tuple[Resolver, HttpSession | None]] = []
+
+    def shared() -> tuple[Resolver, HttpSession | None]:
+        if not made:
+            made.append(_resolver(sources, report, progress, prefer))
+        return made[0]
+
+    runs = [
+        enrich_file(bib, sources, options, prefer=prefer, dry_run=dry_run, backup=backup,
+                    report=report, progress=progress, shared=shared)
+        for bib in bibs
+    ]  # fmt: skip
+    return Run(
+        [r for one in runs for r in one.records],
+        [p for one in runs for p in one.problems],
+        [e for one in runs for e in one.source_errors],
+        made[0][1] if made else None,
+        sources.strict,
+        changed=sum(one.changed for one in runs),
+    )
 
 
 def cite_documents(

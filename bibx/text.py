@@ -153,6 +153,15 @@ def page_range(pages: str) -> str:
     return re.sub(r"\s*[-–—]+\s*", "-", pages)
 
 
+_QUERY_WORD = re.compile(r"[^\W_]+")
+
+
+def query_words(text: str) -> list[str]:
+    """A title's words as a search service is asked for them: letters and digits as written
+    (case and accents kept: the service folds them), punctuation dropped."""
+    return _QUERY_WORD.findall(text)
+
+
 def words(text: str) -> list[str]:
     """The words of a match key."""
     return match_key(text).split()

@@ -104,7 +104,7 @@ def _title(item: str, year: re.Match[str] | None) -> tuple[str | None, str]:
         # "Jiang YG. Out of Length …" (Vancouver: initials without dots, a period after them)
         return _first_sentence(item[vancouver.end() :]), item[: vancouver.end()]
     given_first = _IEEE_AUTHORS.match(item)
-    if given_first and not initials_only(item[given_first.end() :]):
+    if given_first and not _initials_only(item[given_first.end() :]):
         # "[1] I. M. Banks, Use of Weapons. Orbit, 2008." (IEEE: given names first, a comma)
         return _first_sentence(item[given_first.end() :]), item[: given_first.end()]
     # "Authors. 2023. Title", "Authors (2023). Title", and Harvard's "Authors (2023) Title"
@@ -120,9 +120,12 @@ def _title(item: str, year: re.Match[str] | None) -> tuple[str | None, str]:
     colon = re.search(r"(?<=[A-Z]\.):\s", item) or re.search(r"(?<=[a-z]):\s(?=[A-Z])", item)
     if colon and any(m.end() <= colon.start() and item[colon.start() - 1] != "." for m in initials):
         colon = None  # "Holur, P. et al. Embed-Search-Align: DNA ...": a colon of the title
-    if colon and colon.start() < len(item) * 3 // 4 and _all_names(item[: colon.start()]):
-        return _first_sentence(item[colon.end() :]), item[: colon.start()]
-    if colon and colon.start() < len(item) // 2:  # "Authors: Title. In: Venue" (LNCS)
+    # "Authors: Title. In: Venue" (LNCS): in the first half, or further on after a list of
+    # names only (Springer's lists of thirty authors)
+    if colon and (
+        colon.start() < len(item) // 2
+        or (colon.start() < len(item) * 3 // 4 and _all_names(item[: colon.start()]))
+    ):
         return _first_sentence(item[colon.end() :]), item[: colon.start()]
     if initials:  # "Liu, L. et al. Title. Venue 12, 1-9 (2024)." (Nature)
         end = initials[-1].end()
@@ -138,11 +141,10 @@ _IEEE_AUTHORS = re.compile(
     r"^(?:(?:[A-Z][a-z]?\.\s?(?:-?[A-Z]\.\s?)*)[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?"
     r"(?:\set al\.,\s|,\s(?:and\s)?|\sand\s))+"
 )
+# one name as Vancouver and MEDLINE write it: family name(s), then initials without dots
+_VANCOUVER_NAME = r"[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*\s[A-Z]{1,3}"
 # Vancouver's author list: "Du Y, Chen Z, Jiang YG." or "Huang JY, …, Pappas N, et al."
-_VANCOUVER_AUTHORS = re.compile(
-    r"^(?:[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*\s[A-Z]{1,3},\s)+"
-    r"(?:et al|[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*\s[A-Z]{1,3})\.\s"
-)
+_VANCOUVER_AUTHORS = re.compile(rf"^(?:{_VANCOUVER_NAME},\s)+(?:et al|{_VANCOUVER_NAME})\.\s")
 # "Family, I., Family, I.:" a list of names and initials only (Springer's, however long)
 _NAME_LIST = re.compile(
     r"^(?:(?:[a-z]+\s)*[A-Z][\w'’\-]+(?:\s[a-zA-Z][\w'’\-]+)*,\s(?:[A-Z]\.\s?-?)+,?\s?)+$"
@@ -153,7 +155,7 @@ def _all_names(text: str) -> bool:
     return bool(_NAME_LIST.match(re.sub(r",?\s*et al\.?", ",", text.strip()).strip() + " "))
 
 
-def initials_only(text: str) -> bool:
+def _initials_only(text: str) -> bool:
     """Whether what follows a supposed author list is more initials (it was a name list)."""
     return bool(re.match(r"[A-Z]\.", text))
 
@@ -183,6 +185,7 @@ def _first_sentence(text: str) -> str:
 _INITIALS_AFTER = re.compile(
     r"(?:^|,\s*)([A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*)\s[A-Z]{1,3}(?=\s*[,.]|\s*$)"
 )
+_VANCOUVER_START = re.compile(rf"\s*{_VANCOUVER_NAME},")
 
 
 def _authors(segment: str) -> list[Name]:
@@ -192,7 +195,7 @@ def _authors(segment: str) -> list[Name]:
     names = family_first if len(family_first) >= len(given_first) else given_first
     # a Vancouver list ("Peloso GM, Nomura A, et al."): its initials are no family names; one
     # name without a comma after it ("Team GLM.") is no such list
-    if re.match(r"\s*[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*\s[A-Z]{1,3},", segment):
+    if _VANCOUVER_START.match(segment):
         vancouver = _INITIALS_AFTER.findall(segment)
         given_first = [n for n in given_first if not re.fullmatch("[A-Z]{1,3}", n)]
         names = family_first if len(family_first) >= len(given_first) else given_first

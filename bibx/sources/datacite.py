@@ -18,7 +18,7 @@ from urllib.parse import quote
 from bibx.ids import arxiv_id_from_doi, parse_doi
 from bibx.model import Name, Record
 from bibx.sources import CANDIDATES, LiveSource
-from bibx.text import squash
+from bibx.text import query_words, squash
 
 if TYPE_CHECKING:
     from bibx.sources.http import Clock, RateLimiter, Sleep
@@ -36,7 +36,6 @@ TYPES = {
     "Sound": "song", "Standard": "standard", "Text": "document", "Workflow": "software",
     "Other": "document",
 }  # fmt: skip
-_WORD = re.compile(r"[^\W_]+")
 
 
 def _name(creator: dict[str, Any]) -> Name:
@@ -146,7 +145,7 @@ class DataCite(LiveSource):
         return found
 
     def search(self, entry: Record, limit: int = CANDIDATES) -> list[Record]:
-        words = _WORD.findall(entry.title or "")
+        words = query_words(entry.title or "")
         if not words:
             return []
         query = f"titles.title:({' '.join(words)})"

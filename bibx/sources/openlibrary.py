@@ -10,10 +10,9 @@ from typing import Any, ClassVar
 from bibx.ids import parse_isbn
 from bibx.model import Date, Name, Record
 from bibx.sources import CANDIDATES, LiveSource
-from bibx.text import squash
+from bibx.text import query_words, squash
 
 BATCH = 20  # ISBNs a request
-_WORD = re.compile(r"[^\W_]+")
 # what a search asks for: the work's fields, and its one edition's (Open Library returns the
 # edition the query's edition clauses, such as publish_year, chose)
 WORK_FIELDS = (
@@ -72,7 +71,7 @@ def _name(text: str) -> Name:
 
 def _clause(field: str, text: str) -> str:
     """A search clause of the title's (or name's) words: `title:(lord rings)`."""
-    words = _WORD.findall(text)
+    words = query_words(text)
     return f"{field}:({' '.join(words)})" if words else ""
 
 
@@ -101,9 +100,11 @@ def doc_to_record(
     if edition is None and year in editions_years and record.issued and record.issued[0] != year:
         record.dates["original-date"] = Date(record.issued)
         record.issued = (year,)
+    # an edition's own publisher and place are its first; a work's only when all its editions
+    # agree (in the order given: the first of a list, never an arbitrary one of a set)
     source = edition or doc
-    publishers = {squash(str(p)) for p in source.get("publisher") or []}
-    places = {squash(str(p)) for p in source.get("publish_place") or []}
+    publishers = list(dict.fromkeys(squash(str(p)) for p in source.get("publisher") or []))
+    places = list(dict.fromkeys(squash(str(p)) for p in source.get("publish_place") or []))
     if edition is not None:
         years = [int(y) for y in edition.get("publish_year") or [] if str(y).isdigit()]
         dates = [_date(str(d)) for d in edition.get("publish_date") or []]
@@ -115,12 +116,11 @@ def doc_to_record(
         isbns = [parse_isbn(str(i)) for i in edition.get("isbn") or []]
         if any(isbns):
             record.vars["ISBN"] = next(i for i in isbns if i)
-        publishers = set(list(publishers)[:1]) if publishers else publishers
-        places = set(list(places)[:1]) if places else places
+        publishers, places = publishers[:1], places[:1]
     if len(publishers) == 1:
-        record.publisher = publishers.pop()
+        record.publisher = publishers[0]
     if len(places) == 1:
-        record.vars["publisher-place"] = places.pop()
+        record.vars["publisher-place"] = places[0]
     key = str((edition or {}).get("key") or doc.get("key") or "")
     if key:
         kind = "books" if edition is not None and edition.get("key") else "works"

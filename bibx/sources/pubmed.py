@@ -12,9 +12,8 @@ from typing import Any, ClassVar
 from bibx.ids import parse_doi, parse_pmcid
 from bibx.model import Name, Record
 from bibx.sources import CANDIDATES, LiveSource
-from bibx.text import squash
+from bibx.text import query_words, squash
 
-_WORD = re.compile(r"[^\W_]+")
 BATCH = 100  # ids a request (NCBI accepts a few hundred in one esummary)
 _MONTHS = {
     m: n
@@ -141,7 +140,7 @@ class PubMed(LiveSource):
 
     def search(self, entry: Record, limit: int = CANDIDATES) -> list[Record]:
         """esearch by the title's words in PubMed's title field, then esummary of the hits."""
-        words = _WORD.findall(entry.title or "")
+        words = query_words(entry.title or "")
         if not words:
             return []
         answer = self.get_json(

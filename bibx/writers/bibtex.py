@@ -180,11 +180,16 @@ def _typed(
     # biblatex has no pmid or pmcid field: a PubMed id is its `eprint` of type pubmed (when
     # no arXiv id holds the eprint); a PMC id, for which it has no place, keeps its CSL name
     # (biber passes it by; only --validate-datamodel names it)
-    pubmed = dialect == "biblatex" and not record.arxiv_id and bool(record.vars.get("PMID"))
+    pubmed = (
+        dialect == "biblatex"
+        and not record.arxiv_id
+        and bool(record.vars.get("PMID"))
+        and not record.from_input("PMID")
+    )
     for var, value in record.vars.items():
         if var in ("number", "collection-number") or not value:
             continue
-        if pubmed and var == "PMID" and not record.from_input(var):
+        if pubmed and var == "PMID":
             continue
         if var in BIBLATEX_SHORT and dialect == "bibtex" and not record.from_input(var):
             continue  # biblatex's shortjournal: BibTeX's styles know none (--venue short)
@@ -200,7 +205,7 @@ def _typed(
         out.append(("doi", _braced(verbatim(doi)), "doi"))
     if record.url:
         out.append(("url", _braced(verbatim(record.url)), "url"))
-    if pubmed and not record.from_input("PMID"):
+    if pubmed:
         put("eprint", "PMID", lambda: verbatim(record.vars["PMID"]))
         out.append(("eprinttype", "{pubmed}", "PMID"))
     if record.arxiv_id:
