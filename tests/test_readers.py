@@ -397,3 +397,22 @@ def test_a_field_given_twice_is_read_as_bibtex_reads_it(tmp_path):
         f"{path}:1: 'Knuth:TB1' gives bibsource more than once; the first value is read, "
         "as BibTeX reads it (biber reads the last); a .bib written from it keeps both"
     ]
+
+
+def test_a_link_given_in_howpublished_is_the_works_url_and_stays_where_it_was_written():
+    # the older way many hand-written files give a web page (fdekeers/bibtex-shortener,
+    # test/biblio.bib, has this entry): its link reached no CSL-JSON or Zotero field before
+    from bibx.writers import bibtex as bibtex_writer
+    from bibx.writers import csljson
+
+    text = (
+        "@misc{website_reference_2023,\n  title        = {Testing Resources},\n"
+        "  author       = {Testing Association},\n  year         = {2023},\n"
+        "  howpublished = {\\url{http://www.testing-resources.org}},\n"
+        "  note         = {Accessed on February 2, 2024}\n}\n"
+    )
+    [record] = read_text(text, "biblio.bib", "bibtex").records
+    assert record.url == "http://www.testing-resources.org"
+    assert csljson.item(record, "w")["URL"] == "http://www.testing-resources.org"
+    written = bibtex_writer.write([record]).text
+    assert written.split("\n\n", 1)[1] == text  # no `url` field added beside it

@@ -476,6 +476,9 @@ def to_record(
     if "url" in text:
         record.url = text["url"]
         feeds["url"] = "url"
+    elif linked:  # `howpublished = {\url{…}}`, the older way to give a link: it is the URL
+        # (the field itself stays the user's, as written, in `extra`)
+        record.url = linked.group(1).strip()
     if "volume" in text:
         feeds["volume"] = "volume"
         if not text["volume"].startswith("abs/"):
